@@ -1,0 +1,2 @@
+export { db, createDb, databaseIsUp, type Db } from "./client";
+export * from "./generated/enums";

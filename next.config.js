@@ -1,0 +1,15 @@
+// @ts-check
+import { readFileSync } from "node:fs";
+
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  env: { CONCORD_VERSION: version },
+  // Server-only packages that must not be bundled: native-ish drivers and the logger's workers.
+  serverExternalPackages: ["pino", "pg", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
+};
+
+export default nextConfig;

@@ -1,0 +1,50 @@
+/**
+ * Browser tests in the Debian Chromium (Playwright's own browser download cannot work offline).
+ * The app runs as `npm run demo` would, on its own port, against the test database that
+ * `npm test` prepared (CONCORD_TEST_DATABASE_URL), or an embedded one under .data/e2e.
+ */
+import { defineConfig } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const testDatabase = process.env.CONCORD_TEST_DATABASE_URL;
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_FILE ? [["list"], ["json"]] : [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: "node_modules/.bin/tsx scripts/start.ts demo",
+    url: `${baseURL}/api/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+      ...(testDatabase ? { DATABASE_URL: testDatabase } : { CONCORD_DATA_DIR: ".data/e2e", EMBEDDED_DB_PORT: "54339" }),
+    },
+  },
+});

@@ -1,0 +1,137 @@
+// The JSON-RPC 2.0 side of the stand-in: what the Prisma CLI speaks to a long-running
+// schema-engine over stdin/stdout (one JSON message per line, one request at a time).
+//
+// Requests are forwarded to the wasm SchemaEngine method of the same name. Differences from the
+// wasm API that the native engine hides from the CLI are handled here:
+//  - `getDatabaseVersion` is `version` in wasm;
+//  - `diff` output is sent to the CLI as a "print" request, answered before `diff` returns;
+//  - after `migrate dev` applies pending migrations, createMigration/evaluateDataLoss can fail
+//    until devDiagnostic has run for that migrations list, so we run it and retry once;
+//  - errors are shaped like the native engine's (code 4466, data.error_code/message/meta).
+import readline from "node:readline";
+
+const SHADOW_FACTORY_ERROR = /shadow DB must be provided through an external factory/i;
+
+/**
+ * @param {{ engine: any, adapter: { explainExternalErrors(m: string): string, shutdown(): Promise<void> }, redact: (m: string) => string, log: (line: string) => void }} ctx
+ */
+export function serveJsonRpc({ engine, adapter, redact, log }) {
+  let nextOutgoingId = 1;
+  const pendingOutgoing = new Map(); // id -> resolve, for our "print" requests to the CLI
+  let queue = Promise.resolve(); // serialises incoming requests: the engine runs one at a time
+  let shuttingDown = false;
+
+  const send = (message) => process.stdout.write(JSON.stringify(message) + "\n");
+
+  const requestCli = (method, params) =>
+    new Promise((resolve) => {
+      const id = nextOutgoingId++;
+      pendingOutgoing.set(id, resolve);
+      send({ jsonrpc: "2.0", id, method, params });
+    });
+
+  const toRpcError = (error) => {
+    const raw = adapter.explainExternalErrors(error?.message ?? String(error));
+    // The wasm engine appends a tracing span list ("   0: crate::fn ... at file.rs:12"); the
+    // native engine does not show it to users.
+    const message = redact(raw.replace(/\n\s+0: [\s\S]*$/, "").trimEnd());
+    return {
+      code: 4466,
+      message: "An error happened. Check the data field for details.",
+      data: {
+        is_panic: error instanceof WebAssembly.RuntimeError,
+        message,
+        error_code: error?.code ?? error?.errorCode ?? null,
+        meta: error?.meta ?? null,
+      },
+    };
+  };
+
+  const methods = {
+    getDatabaseVersion: (params) => engine.version(params ?? undefined),
+
+    async diff(params) {
+      const result = await engine.diff(params);
+      if (result.stdout !== null && result.stdout !== undefined) {
+        await requestCli("print", { content: result.stdout });
+      }
+      return { exitCode: result.exitCode };
+    },
+
+    createMigration: (params) => withDevDiagnosticRetry(engine, "createMigration", params, log),
+    evaluateDataLoss: (params) => withDevDiagnosticRetry(engine, "evaluateDataLoss", params, log),
+
+  };
+
+  const handleRequest = async (request) => {
+    const { id, method, params } = request;
+    try {
+      let result;
+      if (Object.hasOwn(methods, method)) {
+        result = await methods[method](params);
+      } else if (typeof engine[method] === "function" && !method.startsWith("_") && method !== "free") {
+        result = await engine[method](params);
+      } else {
+        send({ jsonrpc: "2.0", id, error: { code: -32601, message: `Method not found: ${method}` } });
+        return;
+      }
+      send({ jsonrpc: "2.0", id, result: result ?? {} });
+    } catch (error) {
+      log(JSON.stringify({ level: "ERROR", target: "schema_engine::rpc", fields: { message: redact(String(error?.message ?? error)) } }));
+      send({ jsonrpc: "2.0", id, error: toRpcError(error) });
+    }
+  };
+
+  const shutdown = async (code) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    // Never outlive the CLI by more than a few seconds, whatever is stuck.
+    setTimeout(() => process.exit(code), 10_000).unref();
+    // Nobody is left to answer our "print" requests.
+    for (const resolve of pendingOutgoing.values()) resolve(undefined);
+    pendingOutgoing.clear();
+    // Let the request in flight finish (e.g. a migration being applied), then release pools and
+    // any temporary shadow database before leaving.
+    await queue.catch(() => {});
+    await adapter.shutdown().catch(() => {});
+    process.exit(code);
+  };
+
+  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  rl.on("line", (line) => {
+    if (!line.trim()) return;
+    let message;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      send({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error" } });
+      return;
+    }
+    if (message.method === undefined && pendingOutgoing.has(message.id)) {
+      // The CLI's answer to one of our requests ("print").
+      const resolve = pendingOutgoing.get(message.id);
+      pendingOutgoing.delete(message.id);
+      resolve(message.result);
+      return;
+    }
+    if (message.id === undefined) return; // a notification: nothing to answer
+    queue = queue.then(() => handleRequest(message));
+  });
+  // The CLI ends stdin when it is done with the engine (and sends SIGTERM right after).
+  rl.on("close", () => shutdown(0));
+  process.on("SIGTERM", () => shutdown(0));
+  process.on("SIGINT", () => shutdown(130));
+}
+
+async function withDevDiagnosticRetry(engine, method, params, log) {
+  try {
+    return await engine[method](params);
+  } catch (error) {
+    if (!SHADOW_FACTORY_ERROR.test(String(error?.message))) throw error;
+    // The wasm engine sets up its shadow database handling on the first devDiagnostic for a
+    // migrations list; `migrate dev` skips that call after applying pending migrations.
+    log(JSON.stringify({ level: "INFO", target: "schema_engine::rpc", fields: { message: `${method}: running devDiagnostic first, then retrying` } }));
+    await engine.devDiagnostic({ migrationsList: params.migrationsList, filters: params.filters });
+    return await engine[method](params);
+  }
+}

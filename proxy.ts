@@ -1,0 +1,17 @@
+/**
+ * Gives every request an id (kept when the caller sent a sane one) so pages, route handlers and
+ * their log lines can be tied together; echoed on the response.
+ */
+import { NextResponse, type NextRequest } from "next/server";
+import { REQUEST_ID_HEADER, requestIdFrom } from "./lib/request-id";
+
+export function proxy(request: NextRequest) {
+  const requestId = requestIdFrom(request.headers);
+  const headers = new Headers(request.headers);
+  headers.set(REQUEST_ID_HEADER, requestId);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set(REQUEST_ID_HEADER, requestId);
+  return response;
+}
+
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };

@@ -1,0 +1,14 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  test: {
+    include: ["**/*.test.ts", "**/*.test.tsx"],
+    exclude: ["node_modules/**", ".next/**", ".data/**", "e2e/**", ".scratch/**"],
+    globalSetup: ["test/global-setup.ts"],
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
