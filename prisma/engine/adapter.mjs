@@ -1,6 +1,7 @@
 // The driver adapter factory handed to the wasm schema engine: @prisma/adapter-pg, with the
 // fixes the schema engine needs that adapter-pg 7.10 does not provide on its own.
 //
+//  - Migration scripts run as one simple query, as with the native engine (see wholeScripts).
 //  - Postgres catalog types such as "char" (OID 18) reach the engine from its introspection
 //    queries; adapter-pg refuses to map them. We relabel them as text on the way out of pg.
 //  - adapter-pg's own temporary shadow database drops the database while its pool still holds a
@@ -13,7 +14,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/driver-adapter-utils";
 import { pgConfigFromUrl } from "./args.mjs";
 
 const TEXT_OID = 25;
@@ -49,6 +50,23 @@ class CatalogTextClient extends pg.Client {
   }
 }
 
+/**
+ * adapter-pg's executeScript splits the script on ";" and runs the pieces one by one. That breaks
+ * migrations with semicolons inside strings or function bodies, and leaves half-applied
+ * migrations behind on error. The native engine sends the whole script as one simple query
+ * (one implicit transaction); do the same.
+ */
+function wholeScripts(adapter) {
+  adapter.executeScript = async (script) => {
+    try {
+      await adapter.underlyingDriver().query(script);
+    } catch (error) {
+      adapter.onError(error); // throws adapter-pg's DriverAdapterError, as its own methods do
+    }
+  };
+  return adapter;
+}
+
 const quoteIdent = (name) => `"${String(name).replaceAll('"', '""')}"`;
 
 /**
@@ -75,7 +93,7 @@ export function createAdapterFactory(datasource) {
   const connectTo = async (url, overrides = {}) => {
     const { config, schema } = pgConfigFromUrl(url);
     const factory = new PrismaPg({ ...config, ...overrides, Client: CatalogTextClient }, schema ? { schema } : undefined);
-    return { adapter: track(await factory.connect()), schema };
+    return { adapter: track(wholeScripts(await factory.connect())), schema };
   };
 
   const requireUrl = () => {
@@ -102,7 +120,10 @@ export function createAdapterFactory(datasource) {
     adapterName: "@prisma/adapter-pg",
 
     async connect() {
-      return (await connectTo(requireUrl())).adapter;
+      // Without a URL (e.g. `migrate diff --from-empty --to-schema` with no DATABASE_URL) the
+      // engine still connects at startup; hand it an adapter that only fails when used.
+      if (!datasource?.url) return unconnectedAdapter(requireUrl);
+      return (await connectTo(datasource.url)).adapter;
     },
 
     async connectToShadowDb() {
@@ -154,6 +175,33 @@ export function createAdapterFactory(datasource) {
         await dropTempShadowDb(name).catch(() => {});
       }
     },
+  };
+}
+
+/**
+ * An adapter for a datasource without URL: every database call throws `requireUrl`'s error,
+ * except the server-version probe the engine runs before any diff. The native engine diffs
+ * schemas offline (`migrate diff --from-empty --to-schema ...`); answering that probe as a
+ * current PostgreSQL lets the wasm engine do the same.
+ */
+function unconnectedAdapter(requireUrl) {
+  const fail = async () => requireUrl();
+  return {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    async queryRaw(query) {
+      if (!/version\(\)/.test(query.sql) || !/server_version_num/.test(query.sql)) return fail();
+      return {
+        columnNames: ["exists", "version", "numeric_version"],
+        columnTypes: [ColumnTypeEnum.Boolean, ColumnTypeEnum.Text, ColumnTypeEnum.Int32],
+        rows: [[true, "PostgreSQL 16.0 (no datasource URL: offline diff)", 160000]],
+      };
+    },
+    executeRaw: fail,
+    executeScript: fail,
+    startTransaction: fail,
+    getConnectionInfo: () => ({ schemaName: undefined, supportsRelationJoins: true }),
+    dispose: async () => {},
   };
 }
 

@@ -10,12 +10,20 @@
 //  - errors are shaped like the native engine's (code 4466, data.error_code/message/meta).
 import readline from "node:readline";
 
+// Connection errors the wasm engine reports by message only, with the native engine's codes.
+const CONNECTION_ERROR_CODES = [
+  [/^Can't reach database server/, "P1001"],
+  [/^Authentication failed against database server/, "P1000"],
+  [/does not exist on the database server/, "P1003"],
+  [/^Timed out/i, "P1002"],
+];
+
 const SHADOW_FACTORY_ERROR = /shadow DB must be provided through an external factory/i;
 
 /**
- * @param {{ engine: any, adapter: { explainExternalErrors(m: string): string, shutdown(): Promise<void> }, redact: (m: string) => string, log: (line: string) => void }} ctx
+ * @param {{ engine: any, startupError?: unknown, adapter: { explainExternalErrors(m: string): string, shutdown(): Promise<void> }, redact: (m: string) => string, log: (line: string) => void }} ctx
  */
-export function serveJsonRpc({ engine, adapter, redact, log }) {
+export function serveJsonRpc({ engine, startupError = null, adapter, redact, log }) {
   let nextOutgoingId = 1;
   const pendingOutgoing = new Map(); // id -> resolve, for our "print" requests to the CLI
   let queue = Promise.resolve(); // serialises incoming requests: the engine runs one at a time
@@ -35,15 +43,28 @@ export function serveJsonRpc({ engine, adapter, redact, log }) {
     // The wasm engine appends a tracing span list ("   0: crate::fn ... at file.rs:12"); the
     // native engine does not show it to users.
     const message = redact(raw.replace(/\n\s+0: [\s\S]*$/, "").trimEnd());
+    let errorCode = error?.code ?? error?.errorCode ?? null;
+    let meta = error?.meta ?? null;
+    let userMessage = message;
+
+    // A failed migration script: say which one, with the native engine's P3018 wording.
+    const failedMigration = /apply_migration::apply_script\s+with migration_name="([^"]+)"/.exec(raw)?.[1];
+    if (!errorCode && failedMigration) {
+      const databaseError = message.replace(/^external connector error\n/, "").replace(/^Error querying the database: /, "");
+      errorCode = "P3018";
+      meta = { migration_name: failedMigration, database_error: databaseError };
+      userMessage =
+        "A migration failed to apply. New migrations cannot be applied before the error is recovered from. " +
+        "Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve" +
+        `\n\nMigration name: ${failedMigration}\n\nDatabase error:\n${databaseError}`;
+    } else if (!errorCode) {
+      errorCode = CONNECTION_ERROR_CODES.find(([pattern]) => pattern.test(message))?.[1] ?? null;
+    }
+
     return {
       code: 4466,
       message: "An error happened. Check the data field for details.",
-      data: {
-        is_panic: error instanceof WebAssembly.RuntimeError,
-        message,
-        error_code: error?.code ?? error?.errorCode ?? null,
-        meta: error?.meta ?? null,
-      },
+      data: { is_panic: error instanceof WebAssembly.RuntimeError, message: userMessage, error_code: errorCode, meta },
     };
   };
 
@@ -66,6 +87,7 @@ export function serveJsonRpc({ engine, adapter, redact, log }) {
   const handleRequest = async (request) => {
     const { id, method, params } = request;
     try {
+      if (startupError) throw startupError;
       let result;
       if (Object.hasOwn(methods, method)) {
         result = await methods[method](params);

@@ -40,8 +40,16 @@ async function main() {
   const wasm = await loadSchemaEngineWasm();
   const adapter = createAdapterFactory(args.datasource ?? {});
   const datamodels = args.datamodels.length > 0 ? await readDatamodels(args.datamodels) : undefined;
-  const engine = await wasm.SchemaEngine.new({ datamodels }, (line) => log(hide(String(line))), adapter.factory);
-  serveJsonRpc({ engine, adapter, redact: hide, log });
+  let engine = null;
+  let startupError = null;
+  try {
+    engine = await wasm.SchemaEngine.new({ datamodels }, (line) => log(hide(String(line))), adapter.factory);
+  } catch (error) {
+    // E.g. an unreachable database (the wasm engine connects at construction). Keep serving so
+    // that the CLI gets this error as the answer to its request, as it would from the binary.
+    startupError = error;
+  }
+  serveJsonRpc({ engine, startupError, adapter, redact: hide, log });
 }
 
 main().catch((error) => {
