@@ -9,6 +9,7 @@ const nextConfig = {
   poweredByHeader: false,
   env: { CONCORD_VERSION: version },
   // `npm test` typechecks the whole project; the demo's build skips the second pass to start faster.
+  experimental: { authInterrupts: true },
   typescript: { ignoreBuildErrors: process.env.CONCORD_SKIP_BUILD_TYPECHECK === "1" },
   // Server-only packages that must not be bundled: native-ish drivers and the logger's workers.
   serverExternalPackages: ["pino", "pg", "@electric-sql/pglite", "@electric-sql/pglite-socket"],

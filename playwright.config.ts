@@ -8,6 +8,10 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const testDatabase = process.env.CONCORD_TEST_DATABASE_URL;
+const embeddedPort = 54339;
+// Test factories (e2e/support) write through lib to the same database the app uses.
+process.env.DATABASE_URL = testDatabase ?? `postgresql://postgres:postgres@127.0.0.1:${embeddedPort}/postgres?sslmode=disable`;
+process.env.DATABASE_POOL_MAX ??= "2";
 
 export default defineConfig({
   testDir: "e2e",
@@ -44,7 +48,7 @@ export default defineConfig({
     env: {
       PORT: String(port),
       LOG_LEVEL: "warn",
-      ...(testDatabase ? { DATABASE_URL: testDatabase } : { CONCORD_DATA_DIR: ".data/e2e", EMBEDDED_DB_PORT: "54339" }),
+      ...(testDatabase ? { DATABASE_URL: testDatabase } : { CONCORD_DATA_DIR: ".data/e2e", EMBEDDED_DB_PORT: String(embeddedPort) }),
     },
   },
 });

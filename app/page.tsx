@@ -13,9 +13,12 @@ export default function LandingPage() {
     <main className="mx-auto flex min-h-screen max-w-5xl flex-col px-6 py-16">
       <header className="flex items-center justify-between">
         <span className="text-lg font-semibold tracking-tight">Concord</span>
-        <nav aria-label="Account">
-          <Link href="/w/demo/invoices" className="rounded-md px-3 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50">
-            Open the demo workspace
+        <nav aria-label="Account" className="flex gap-2">
+          <Link href="/sign-in" className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-white">
+            Sign in
+          </Link>
+          <Link href="/sign-up" className="rounded-md px-3 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50">
+            Create an account
           </Link>
         </nav>
       </header>
@@ -31,7 +34,7 @@ export default function LandingPage() {
         </p>
         <div className="mt-8 flex gap-3">
           <Link href="/w/demo/invoices" className="rounded-md bg-brand-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
-            See the demo
+            Open the demo workspace
           </Link>
           <a href="/api/health" className="rounded-md px-4 py-2.5 text-sm font-semibold text-slate-700 ring-1 ring-slate-300 hover:bg-white">
             Service health

@@ -1,16 +1,23 @@
 import { expect, test } from "@playwright/test";
+import { makePerson } from "./support/factories";
+import { signInThroughForm } from "./support/session";
 
-test("the landing page leads into the workspace shell", async ({ page }) => {
+test("the landing page leads to the demo workspace through sign-in", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your invoices, in agreement everywhere.");
-  await page.getByRole("link", { name: "See the demo" }).click();
+  await page.getByRole("link", { name: "Open the demo workspace" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
+  await expect(page.getByTestId("demo-hint")).toContainText("demo@concord.local");
+  await page.getByLabel("Password").fill("concord-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/w\/demo\/invoices$/);
   await expect(page.getByTestId("workspace-name")).toHaveText("Demo");
   await expect(page.getByTestId("empty-invoices")).toBeVisible();
 });
 
 test("every section of the shell renders its empty state and marks itself current", async ({ page }) => {
-  await page.goto("/w/demo/invoices");
+  const person = await makePerson("shell");
+  await signInThroughForm(page, person.email, person.password);
   const nav = page.getByRole("navigation", { name: "Workspace" });
   const sections = [
     ["Conflicts", "conflicts"],
@@ -21,21 +28,39 @@ test("every section of the shell renders its empty state and marks itself curren
   ] as const;
   for (const [label, segment] of sections) {
     await nav.getByRole("link", { name: label }).click();
-    await expect(page).toHaveURL(new RegExp(`/w/demo/${segment}$`));
+    await expect(page).toHaveURL(new RegExp(`/w/${person.workspace.slug}/${segment}$`));
     await expect(page.getByTestId(`empty-${segment}`)).toBeVisible();
     await expect(nav.getByRole("link", { name: label })).toHaveAttribute("aria-current", "page");
   }
 });
 
 test("the shell is usable from the keyboard", async ({ page }) => {
-  await page.goto("/w/demo/invoices");
+  const person = await makePerson("keys");
+  await signInThroughForm(page, person.email, person.password);
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/#main$/);
 });
 
+test("workspaces: create another and switch between them", async ({ page }) => {
+  const person = await makePerson("switcher");
+  await signInThroughForm(page, person.email, person.password);
+  await page.getByTestId("workspace-switcher").click();
+  await page.getByRole("link", { name: "New workspace…" }).click();
+  await page.getByLabel("Workspace name").fill("Second Co");
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page).toHaveURL(/\/w\/second-co-[0-9a-f]{6}\/invoices$/);
+  await expect(page.getByTestId("workspace-name")).toHaveText("Second Co");
+
+  await page.getByTestId("workspace-switcher").click();
+  await page.getByRole("list", { name: "Your workspaces" }).getByRole("link", { name: new RegExp(person.workspace.name) }).click();
+  await expect(page).toHaveURL(new RegExp(`/w/${person.workspace.slug}/invoices$`));
+});
+
 test("an unknown workspace answers 404", async ({ page }) => {
+  const person = await makePerson("unknown");
+  await signInThroughForm(page, person.email, person.password);
   const response = await page.goto("/w/no-such-workspace/invoices");
   expect(response?.status()).toBe(404);
 });

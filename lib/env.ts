@@ -28,6 +28,16 @@ const schema = z.object({
     .string()
     .refine((v) => Buffer.from(v, "base64").length === 32, "must be base64 of exactly 32 bytes")
     .optional(),
+  /** SMTP server for invitation emails, e.g. smtp://user:pass@mail.example.com:587. Unset: links are shown to copy. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  EMAIL_FROM: z.string().min(3).default("Concord <no-reply@concord.local>"),
+  /** OAuth sign-in for people (shown on the sign-in page when both halves are set). */
+  AUTH_GITHUB_ID: z.string().optional(),
+  AUTH_GITHUB_SECRET: z.string().optional(),
+  AUTH_GOOGLE_ID: z.string().optional(),
+  AUTH_GOOGLE_SECRET: z.string().optional(),
+  /** Set by `npm run demo`: the sign-in page offers the demo account. */
+  CONCORD_DEMO: z.enum(["0", "1"]).default("0"),
   /** Where the demo keeps its embedded database and generated secrets. */
   CONCORD_DATA_DIR: z.string().min(1).default(".data"),
   /** TCP port of the embedded PostgreSQL (only when DATABASE_URL is unset). */

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { createDb } from "../lib/db/client";
 import { ConfigError, parseEnv, requireServerEnv } from "../lib/env";
-import { ensureDemoWorkspace } from "../lib/workspaces";
+import { DEMO_ACCOUNT, ensureDemo } from "../lib/demo";
 import { applyMigrations, openLocalDatabase } from "./lib/database";
 import { bin, ROOT, run, start } from "./lib/run";
 import { ensureLocalSecrets } from "./lib/secrets";
@@ -39,8 +39,8 @@ function buildIsStale(): boolean {
 async function seedDemo(url: string): Promise<void> {
   const client = createDb(url, 1);
   try {
-    const workspace = await ensureDemoWorkspace(client);
-    console.log(`Demo workspace: /w/${workspace.slug}`);
+    const workspace = await ensureDemo(client);
+    console.log(`Demo workspace /w/${workspace.slug}: sign in as ${DEMO_ACCOUNT.email} / ${DEMO_ACCOUNT.password}`);
   } finally {
     await client.$disconnect();
   }
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     APP_URL: base.APP_URL ?? `http://${base.HOST}:${base.PORT}`,
     AUTH_TRUST_HOST: "true",
     NEXT_TELEMETRY_DISABLED: "1",
+    CONCORD_DEMO: process.env.CONCORD_DEMO ?? "1",
   };
   requireServerEnv(parseEnv(childEnv));
   console.log(database.embedded ? `Embedded PostgreSQL on ${new URL(database.url).host} (data in ${path.relative(ROOT, dataDir)}/pglite)` : "Using DATABASE_URL");

@@ -2,20 +2,14 @@
 /** The shell's primary navigation; marks the current section with aria-current. */
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { SECTIONS, type Section } from "./sections";
 
-export const SECTIONS = [
-  { segment: "invoices", label: "Timeline" },
-  { segment: "conflicts", label: "Conflicts" },
-  { segment: "audit", label: "Audit" },
-  { segment: "connections", label: "Connections" },
-  { segment: "settings", label: "Settings" },
-] as const;
 
-export function NavLinks({ base }: { base: string }) {
+export function NavLinks({ base, visible }: { base: string; visible: readonly Section[] }) {
   const pathname = usePathname();
   return (
     <ul className="flex gap-1 md:flex-col">
-      {SECTIONS.map(({ segment, label }) => {
+      {SECTIONS.filter(({ segment }) => visible.includes(segment)).map(({ segment, label }) => {
         const href = `${base}/${segment}`;
         const current = pathname === href || pathname.startsWith(`${href}/`);
         return (

@@ -128,7 +128,14 @@ export function createAdapterFactory(datasource) {
 
     async connectToShadowDb() {
       if (datasource?.shadowDatabaseUrl) {
+        if (sameDatabase(datasource.shadowDatabaseUrl, requireUrl())) {
+          // Resetting it would wipe the main database.
+          throw new Error(
+            "The shadow database you configured appears to be the same as the main database. Please specify another shadow database.",
+          );
+        }
         const { adapter, schema } = await connectTo(datasource.shadowDatabaseUrl);
+        // The wasm engine replays migrations onto whatever it is given, so start from empty.
         await resetShadowSchema(adapter, schema ?? "public");
         return adapter;
       }
@@ -151,6 +158,16 @@ export function createAdapterFactory(datasource) {
           await dropTempShadowDb(name);
         }
       };
+      // Servers such as PGlite accept any database name and serve their one database: replaying
+      // migrations there would hit the main database.
+      const { rows } = await adapter.underlyingDriver().query("SELECT current_database() AS db");
+      if (rows[0]?.db !== name) {
+        await adapter.dispose();
+        throw new Error(
+          "This database server ignores database names (PGlite does), so it cannot host a temporary shadow database. " +
+            "Set SHADOW_DATABASE_URL (datasource.shadowDatabaseUrl) to a separate, disposable server.",
+        );
+      }
       return adapter;
     },
   };
@@ -203,6 +220,13 @@ function unconnectedAdapter(requireUrl) {
     getConnectionInfo: () => ({ schemaName: undefined, supportsRelationJoins: true }),
     dispose: async () => {},
   };
+}
+
+/** Whether two URLs name the same database on the same server. */
+function sameDatabase(urlA, urlB) {
+  const a = pgConfigFromUrl(urlA).config;
+  const b = pgConfigFromUrl(urlB).config;
+  return (a.host ?? "localhost") === (b.host ?? "localhost") && (a.port ?? 5432) === (b.port ?? 5432) && a.database === b.database;
 }
 
 /**

@@ -64,12 +64,13 @@ export function serveJsonRpc({ engine, startupError = null, adapter, redact, log
     return {
       code: 4466,
       message: "An error happened. Check the data field for details.",
-      data: { is_panic: error instanceof WebAssembly.RuntimeError, message: userMessage, error_code: errorCode, meta },
+      data: { is_panic: Boolean(error?.isPanic) || error instanceof WebAssembly.RuntimeError, message: userMessage, error_code: errorCode, meta },
     };
   };
 
   const methods = {
-    getDatabaseVersion: (params) => engine.version(params ?? undefined),
+    // The wasm method ignores its argument but fails to deserialise one without `datasource`.
+    getDatabaseVersion: (params) => engine.version(params?.datasource ? params : undefined),
 
     async diff(params) {
       const result = await engine.diff(params);
@@ -79,13 +80,24 @@ export function serveJsonRpc({ engine, startupError = null, adapter, redact, log
       return { exitCode: result.exitCode };
     },
 
+    debugPanic() {
+      try {
+        engine.debugPanic();
+      } catch (error) {
+        throw Object.assign(error, { isPanic: true });
+      }
+    },
+
     createMigration: (params) => withDevDiagnosticRetry(engine, "createMigration", params, log),
     evaluateDataLoss: (params) => withDevDiagnosticRetry(engine, "evaluateDataLoss", params, log),
 
   };
 
+  let inFlightId = null;
+
   const handleRequest = async (request) => {
     const { id, method, params } = request;
+    inFlightId = id;
     try {
       if (startupError) throw startupError;
       let result;
@@ -101,22 +113,28 @@ export function serveJsonRpc({ engine, startupError = null, adapter, redact, log
     } catch (error) {
       log(JSON.stringify({ level: "ERROR", target: "schema_engine::rpc", fields: { message: redact(String(error?.message ?? error)) } }));
       send({ jsonrpc: "2.0", id, error: toRpcError(error) });
+    } finally {
+      inFlightId = null;
     }
   };
 
+  let exitCode = 0;
+  let panicked = false;
+
   const shutdown = async (code) => {
+    exitCode = Math.max(exitCode, code);
     if (shuttingDown) return;
     shuttingDown = true;
     // Never outlive the CLI by more than a few seconds, whatever is stuck.
-    setTimeout(() => process.exit(code), 10_000).unref();
+    setTimeout(() => process.exit(exitCode), 10_000).unref();
     // Nobody is left to answer our "print" requests.
     for (const resolve of pendingOutgoing.values()) resolve(undefined);
     pendingOutgoing.clear();
     // Let the request in flight finish (e.g. a migration being applied), then release pools and
-    // any temporary shadow database before leaving.
-    await queue.catch(() => {});
+    // any temporary shadow database before leaving. After a panic it will never finish.
+    if (!panicked) await queue.catch(() => {});
     await adapter.shutdown().catch(() => {});
-    process.exit(code);
+    process.exit(exitCode);
   };
 
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
@@ -142,6 +160,20 @@ export function serveJsonRpc({ engine, startupError = null, adapter, redact, log
   // The CLI ends stdin when it is done with the engine (and sends SIGTERM right after).
   rl.on("close", () => shutdown(0));
   process.on("SIGTERM", () => shutdown(0));
+  // A Rust panic inside the wasm engine surfaces as an exception thrown from a promise job, not
+  // as a rejection of the request's promise. Answer the request with it, as the native engine
+  // reports panics, and exit: the wasm instance is not usable afterwards.
+  process.on("uncaughtException", (error) => {
+    if (inFlightId !== null) {
+      const rpcError = toRpcError(error);
+      rpcError.data.is_panic = true;
+      send({ jsonrpc: "2.0", id: inFlightId, error: rpcError });
+      inFlightId = null;
+    }
+    log(JSON.stringify({ level: "ERROR", target: "schema_engine::rpc", fields: { message: redact(String(error?.stack ?? error)) } }));
+    panicked = true;
+    shutdown(101);
+  });
   process.on("SIGINT", () => shutdown(130));
 }
 

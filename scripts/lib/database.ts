@@ -3,6 +3,7 @@
  * with its data under <data dir>/pglite. Migrations are applied before the app starts.
  */
 import path from "node:path";
+import pg from "pg";
 import { startEmbeddedPostgres } from "../../lib/db/embedded";
 import { bin, runOrThrow } from "./run";
 
@@ -14,13 +15,31 @@ export type LocalDatabase = {
   stop: () => Promise<void>;
 };
 
+/** The embedded server another process (a running demo) already serves on `port`, if any. */
+async function runningEmbedded(port: number): Promise<string | null> {
+  const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+    return url;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 export async function openLocalDatabase(opts: {
   databaseUrl?: string;
   dataDir: string;
   port: number;
   withShadow?: boolean;
+  /** Use the embedded server of a running demo instead of failing on the busy port. */
+  reuseRunning?: boolean;
 }): Promise<LocalDatabase> {
   if (opts.databaseUrl) return { url: opts.databaseUrl, embedded: false, stop: async () => {} };
+  const running = opts.reuseRunning ? await runningEmbedded(opts.port) : null;
+  if (running) return { url: running, embedded: true, stop: async () => {} };
   const main = await startEmbeddedPostgres({ dataDir: path.join(opts.dataDir, "pglite"), port: opts.port });
   const shadow = opts.withShadow ? await startEmbeddedPostgres({ port: 0 }) : undefined;
   return {

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { EmptyState, PageHeader } from "@/components/empty-state";
+import { workspacePage } from "@/lib/auth/workspace-page";
 
 export const metadata: Metadata = { title: "Audit" };
 
-export default function AuditPage() {
+export default async function AuditPage({ params }: { params: Promise<{ workspace: string }> }) {
+  await workspacePage((await params).workspace, "audit:view");
   return (
     <>
       <PageHeader title="Audit trail" description="Every pull, push, decision and resolution: who or what, when and why." />

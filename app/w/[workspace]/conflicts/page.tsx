@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { EmptyState, PageHeader } from "@/components/empty-state";
+import { workspacePage } from "@/lib/auth/workspace-page";
 
 export const metadata: Metadata = { title: "Conflicts" };
 
-export default function ConflictsPage() {
+export default async function ConflictsPage({ params }: { params: Promise<{ workspace: string }> }) {
+  await workspacePage((await params).workspace, "workspace:view");
   return (
     <>
       <PageHeader title="Conflicts" description="What the sync rules could not settle, waiting for a person to decide." />

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { EmptyState, PageHeader } from "@/components/empty-state";
+import { workspacePage } from "@/lib/auth/workspace-page";
 
 export const metadata: Metadata = { title: "Connections" };
 
-export default function ConnectionsPage() {
+export default async function ConnectionsPage({ params }: { params: Promise<{ workspace: string }> }) {
+  await workspacePage((await params).workspace, "workspace:view");
   return (
     <>
       <PageHeader title="Connections" description="The tools this workspace keeps in agreement." />

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { EmptyState, PageHeader } from "@/components/empty-state";
+import { workspacePage } from "@/lib/auth/workspace-page";
 
 export const metadata: Metadata = { title: "Timeline" };
 
-export default function TimelinePage() {
+export default async function TimelinePage({ params }: { params: Promise<{ workspace: string }> }) {
+  await workspacePage((await params).workspace, "workspace:view");
   return (
     <>
       <PageHeader title="Timeline" description="Every invoice, with its state in each connected system side by side." />

@@ -1,15 +1,50 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "@/components/empty-state";
+import Link from "next/link";
+import { PageHeader } from "@/components/empty-state";
+import { workspacePage } from "@/lib/auth/workspace-page";
+import { can } from "@/lib/authz/permissions";
+import { RenameWorkspaceForm } from "./rename-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
-export default function SettingsPage() {
+export default async function SettingsPage({ params }: { params: Promise<{ workspace: string }> }) {
+  const ctx = await workspacePage((await params).workspace, "workspace:view");
+  const base = `/w/${ctx.workspace.slug}/settings`;
+  const sections = [
+    { href: `${base}/members`, title: "Members", body: "Who is in this workspace, their roles, and invitations.", show: true },
+    { href: `${base}/api-keys`, title: "API keys", body: "Keys for the REST API, each with a role.", show: can(ctx.role, "api-keys:manage") },
+  ];
   return (
     <>
       <PageHeader title="Settings" description="Members, API keys and the rules that decide which system wins." />
-      <EmptyState title="Default rules in force" testId="empty-settings">
-        Payments follow the payment gateway and invoice details follow the accounting system until you change them.
-      </EmptyState>
+      <div className="grid gap-4 sm:grid-cols-2">
+        {sections
+          .filter((s) => s.show)
+          .map((s) => (
+            <Link key={s.href} href={s.href} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200 hover:ring-brand-600">
+              <h2 className="font-semibold">{s.title}</h2>
+              <p className="mt-1 text-sm text-slate-600">{s.body}</p>
+            </Link>
+          ))}
+      </div>
+      <section className="mt-8 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200" aria-labelledby="workspace-heading">
+        <h2 id="workspace-heading" className="font-semibold">
+          Workspace
+        </h2>
+        {can(ctx.role, "workspace:manage") ? (
+          <RenameWorkspaceForm workspace={ctx.workspace.slug} name={ctx.workspace.name} />
+        ) : (
+          <p className="mt-1 text-sm text-slate-600">{ctx.workspace.name}. Only owners can rename it.</p>
+        )}
+      </section>
+      <section className="mt-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200" aria-labelledby="rules-heading" data-testid="empty-settings">
+        <h2 id="rules-heading" className="font-semibold">
+          Sync rules
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">
+          Payments follow the payment gateway and invoice details follow the accounting system until you change them.
+        </p>
+      </section>
     </>
   );
 }

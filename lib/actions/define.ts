@@ -1,0 +1,103 @@
+/**
+ * Server actions with their rules in one place. A workspace action names its permission and its
+ * input schema; the wrapper finds the signed-in person, checks membership of the workspace named
+ * in the input (404 otherwise), the permission (403), validates the input (422 with field
+ * errors), then runs. `run` takes the person explicitly, so tests can call every action as every
+ * role without a browser.
+ */
+import { z } from "zod";
+import { userContext, type WorkspaceContext } from "../authz/context";
+import { can, type Permission } from "../authz/permissions";
+import { fail, fromError, invalidInput, type ActionResult } from "./result";
+
+export type Person = { id: string; email: string };
+type Raw = Record<string, unknown>;
+
+const workspaceField = z.object({ workspace: z.string().min(1).max(100) });
+
+async function signedInPerson(): Promise<Person | null> {
+  // Imported lazily so that tests calling `run` never load Auth.js or Next's request scope.
+  const { currentUser } = await import("../auth/session");
+  return currentUser();
+}
+
+/** After a change, pages under `path` render fresh data on the next visit. */
+async function refresh(path: string): Promise<void> {
+  const { revalidatePath } = await import("next/cache");
+  revalidatePath(path, "layout");
+}
+
+function formToObject(form: FormData | Raw): Raw {
+  if (!(form instanceof FormData)) return form;
+  const out: Raw = {};
+  for (const [key, value] of form.entries()) if (!key.startsWith("$ACTION")) out[key] = typeof value === "string" ? value : value.name;
+  return out;
+}
+
+export type WorkspaceAction<T> = ((previous: unknown, form: FormData | Raw) => Promise<ActionResult<T>>) & {
+  kind: "workspace";
+  permission: Permission;
+  run: (person: Person, raw: Raw) => Promise<ActionResult<T>>;
+};
+
+export function workspaceAction<S extends z.ZodType<Raw>, T = undefined>(
+  def: { permission: Permission; input: S },
+  handler: (ctx: WorkspaceContext, input: z.output<S>) => Promise<ActionResult<T> | void>,
+): WorkspaceAction<T> {
+  const run = async (person: Person, raw: Raw): Promise<ActionResult<T>> => {
+    const target = workspaceField.safeParse(raw);
+    if (!target.success) return fail("not_found", "No such workspace.");
+    const ctx = await userContext(person, target.data.workspace);
+    if (!ctx) return fail("not_found", "No such workspace.");
+    if (!can(ctx.role, def.permission)) return fail("forbidden", "Your role does not allow this.");
+    const { workspace: _slug, ...rest } = raw;
+    const input = def.input.safeParse(rest);
+    if (!input.success) return invalidInput(input.error);
+    try {
+      return (await handler(ctx, input.data)) ?? ({ ok: true, data: undefined } as ActionResult<T>);
+    } catch (error) {
+      return fromError(error);
+    }
+  };
+  const action = async (_previous: unknown, form: FormData | Raw) => {
+    const person = await signedInPerson();
+    if (!person) return fail("unauthorized", "Your session has ended. Sign in again.");
+    const raw = formToObject(form);
+    const result = await run(person, raw);
+    if (result.ok) await refresh(`/w/${String(raw.workspace)}`);
+    return result;
+  };
+  return Object.assign(action, { kind: "workspace" as const, permission: def.permission, run });
+}
+
+export type UserAction<T> = ((previous: unknown, form: FormData | Raw) => Promise<ActionResult<T>>) & {
+  kind: "user";
+  run: (person: Person, raw: Raw) => Promise<ActionResult<T>>;
+};
+
+/** An action for any signed-in person, outside a workspace (account, new workspace, invitations). */
+export function userAction<S extends z.ZodType<Raw>, T = undefined>(
+  def: { input: S; redirectTo?: (data: T) => string },
+  handler: (person: Person, input: z.output<S>) => Promise<ActionResult<T> | void>,
+): UserAction<T> {
+  const run = async (person: Person, raw: Raw): Promise<ActionResult<T>> => {
+    const input = def.input.safeParse(raw);
+    if (!input.success) return invalidInput(input.error);
+    try {
+      return (await handler(person, input.data)) ?? ({ ok: true, data: undefined } as ActionResult<T>);
+    } catch (error) {
+      return fromError(error);
+    }
+  };
+  const action = async (_previous: unknown, form: FormData | Raw) => {
+    const person = await signedInPerson();
+    if (!person) return fail("unauthorized", "Your session has ended. Sign in again.");
+    const result = await run(person, formToObject(form));
+    if (result.ok) {
+      await refresh("/");
+      if (def.redirectTo) (await import("next/navigation")).redirect(def.redirectTo(result.data));
+    }
+    return result;
+  };
+  return Object.assign(action, { kind: "user" as const, run });
+}

@@ -1,0 +1,72 @@
+/**
+ * Appends to the audit trail. Entries are chained per workspace: each hash covers the entry's
+ * content and the previous entry's hash, so a changed or deleted row breaks the chain. Appends in
+ * one workspace are serialized with a transaction-scoped advisory lock so the chain never forks.
+ */
+import { createHash } from "node:crypto";
+import type { ActorType, DbOrTx } from "../db";
+import type { Prisma } from "../db/generated/client";
+
+export type Actor =
+  | { type: "USER"; id: string; label: string }
+  | { type: "API_KEY"; id: string; label: string }
+  | { type: "SYSTEM"; id?: string; label: string };
+
+export type AuditInput = {
+  workspaceId: string;
+  actor: Actor;
+  action: string;
+  subjectType: string;
+  subjectId?: string | null;
+  connectionId?: string | null;
+  changes?: Prisma.InputJsonValue;
+  correlationId?: string | null;
+};
+
+/** Canonical JSON: keys sorted at every depth, so the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export function entryHash(prevHash: string | null, content: Record<string, unknown>): string {
+  return createHash("sha256").update(`${prevHash ?? ""}\n${canonicalJson(content)}`).digest("hex");
+}
+
+/** Must run inside a transaction (`tx`), together with the change it records. */
+export async function recordAudit(tx: DbOrTx, input: AuditInput): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`audit:${input.workspaceId}`}))`;
+  const last = await tx.auditEntry.findFirst({
+    where: { workspaceId: input.workspaceId },
+    orderBy: { id: "desc" },
+    select: { hash: true },
+  });
+  const at = new Date();
+  const content = {
+    workspaceId: input.workspaceId,
+    at: at.toISOString(),
+    actorType: input.actor.type as ActorType,
+    actorId: input.actor.id ?? null,
+    actorLabel: input.actor.label,
+    action: input.action,
+    subjectType: input.subjectType,
+    subjectId: input.subjectId ?? null,
+    connectionId: input.connectionId ?? null,
+    changes: input.changes ?? null,
+    correlationId: input.correlationId ?? null,
+  };
+  const prevHash = last?.hash ?? null;
+  await tx.auditEntry.create({
+    data: {
+      ...content,
+      at,
+      changes: input.changes ?? undefined,
+      prevHash,
+      hash: entryHash(prevHash, content),
+    },
+  });
+}
