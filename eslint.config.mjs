@@ -12,6 +12,20 @@ const config = [
       "no-restricted-imports": ["error", { paths: [{ name: "@prisma/client", message: "Import the generated client through lib/db." }] }],
     },
   },
+  {
+    // Routes, pages and components call lib; only lib talks to the database (ARCHITECTURE.md).
+    files: ["app/**", "components/**", "inngest/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/lib/db", "@/lib/db/*", "!@/lib/db/generated/enums"], allowTypeImports: true, message: "Query through workspace-scoped functions in lib, not Prisma directly." },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { makePerson, PASSWORD, uniqueEmail } from "./support/factories";
+import { makePerson, PASSWORD, uniqueEmail } from "../test/factories";
 import { signInThroughForm } from "./support/session";
 
 test("sign up, sign out, sign in again", async ({ page }) => {

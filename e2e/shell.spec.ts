@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { makePerson } from "./support/factories";
+import { makePerson } from "../test/factories";
 import { signInThroughForm } from "./support/session";
 
 test("the landing page leads to the demo workspace through sign-in", async ({ page }) => {

@@ -12,10 +12,10 @@ describe("healthReport", () => {
   });
 
   it("is ok when the database answers", async () => {
-    expect(await healthReport(live, "1.2.3")).toEqual({ status: "ok", database: "up", version: "1.2.3" });
+    expect(await healthReport("1.2.3", live)).toEqual({ status: "ok", database: "up", version: "1.2.3" });
   });
 
   it("is degraded when the database is down", async () => {
-    expect(await healthReport(dead, "1.2.3")).toEqual({ status: "degraded", database: "down", version: "1.2.3" });
+    expect(await healthReport("1.2.3", dead)).toEqual({ status: "degraded", database: "down", version: "1.2.3" });
   });
 });

@@ -52,6 +52,14 @@ const COMMANDS = {
 
 type CommandName = keyof typeof COMMANDS;
 
+const FLAGS = {
+  email: { type: "string" },
+  password: { type: "string" },
+  name: { type: "string" },
+  workspace: { type: "string" },
+  role: { type: "string" },
+} as const;
+
 async function operatorContext(slug: string): Promise<WorkspaceContext> {
   const workspace = await findWorkspaceBySlug(slug);
   if (!workspace) throw new ApiError("not_found", `No workspace with the slug "${slug}".`);
@@ -65,7 +73,13 @@ function usage(message?: string): never {
 }
 
 async function main(): Promise<number> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, strict: false, args: process.argv.slice(2) });
+  let parsedArgs;
+  try {
+    parsedArgs = parseArgs({ allowPositionals: true, strict: true, args: process.argv.slice(2), options: FLAGS });
+  } catch (error) {
+    usage(error instanceof Error ? error.message : String(error));
+  }
+  const { positionals, values } = parsedArgs;
   const name = positionals[0];
   if (!name || !(name in COMMANDS)) usage(name ? `Unknown command "${name}".` : undefined);
   const command = COMMANDS[name as CommandName];

@@ -80,16 +80,17 @@ export async function runCliCommand(command, datasource) {
   let config = {};
   try {
     if (!Object.hasOwn(commands, command)) {
-      throw Object.assign(new Error(`Unknown cli command: ${command}`), { code: "UNKNOWN" });
+      throw Object.assign(new Error(`Unknown cli command: ${command}`), { errorCode: null });
     }
-    if (!url) throw Object.assign(new Error("No datasource URL was given."), { code: "P1012" });
+    if (!url) throw Object.assign(new Error("No datasource URL was given."), { errorCode: "P1012" });
     ({ config } = pgConfigFromUrl(url));
     await commands[command](config);
     return 0;
   } catch (error) {
+    // Our own errors carry `errorCode`; anything else came from node-postgres.
     const facing =
-      error?.code === "UNKNOWN" || error?.code === "P1012" || error?.errorCode
-        ? { code: error.errorCode ?? (error.code === "UNKNOWN" ? null : error.code), message: error.message }
+      error && Object.hasOwn(error, "errorCode")
+        ? { code: error.errorCode, message: error.message }
         : userFacingConnectionError(error, config);
     const message = redact(facing.message, url);
     process.stderr.write(`${message.split("\n")[0]}\n`);

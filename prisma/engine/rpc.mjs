@@ -43,7 +43,8 @@ export function serveJsonRpc({ engine, startupError = null, adapter, redact, log
     // The wasm engine appends a tracing span list ("   0: crate::fn ... at file.rs:12"); the
     // native engine does not show it to users.
     const message = redact(raw.replace(/\n\s+0: [\s\S]*$/, "").trimEnd());
-    let errorCode = error?.code ?? error?.errorCode ?? null;
+    // Only Prisma's own codes (P1001...), not Node's (ECONNREFUSED) or Postgres's (42P01).
+    let errorCode = [error?.code, error?.errorCode].find((code) => /^P\d{4}$/.test(String(code))) ?? null;
     let meta = error?.meta ?? null;
     let userMessage = message;
 
@@ -90,7 +91,6 @@ export function serveJsonRpc({ engine, startupError = null, adapter, redact, log
 
     createMigration: (params) => withDevDiagnosticRetry(engine, "createMigration", params, log),
     evaluateDataLoss: (params) => withDevDiagnosticRetry(engine, "evaluateDataLoss", params, log),
-
   };
 
   let inFlightId = null;

@@ -3,12 +3,12 @@
  * test, so tests never depend on each other or on order.
  */
 import { randomBytes } from "node:crypto";
-import { signUp } from "../../lib/accounts/users";
-import type { Role } from "../../lib/db";
-import { addMember } from "../../lib/members";
-import { createApiKey } from "../../lib/api-keys";
-import type { WorkspaceContext } from "../../lib/authz/context";
-import type { WorkspaceSummary } from "../../lib/workspaces";
+import { signUp } from "../lib/accounts/users";
+import type { Role } from "../lib/db";
+import { addMember } from "../lib/members";
+import { createApiKey } from "../lib/api-keys";
+import type { WorkspaceContext } from "../lib/authz/context";
+import type { WorkspaceSummary } from "../lib/workspaces";
 
 export const PASSWORD = "correct-horse-battery";
 
@@ -24,9 +24,6 @@ export async function makePerson(label = "user"): Promise<Person> {
   return { id: user.id, email, password: PASSWORD, workspace };
 }
 
-function ownerContext(owner: Person): WorkspaceContext {
-  return { workspace: owner.workspace, role: "OWNER", actor: { type: "USER", id: owner.id, label: owner.email } };
-}
 
 /** A workspace with one person per role (the owner made it). */
 export async function makeTeam(): Promise<{ workspace: WorkspaceSummary; people: Record<Role, Person> }> {
@@ -34,12 +31,16 @@ export async function makeTeam(): Promise<{ workspace: WorkspaceSummary; people:
   const people = { OWNER: owner } as Record<Role, Person>;
   for (const role of ["ADMIN", "MEMBER", "VIEWER"] as const) {
     const person = await makePerson(role.toLowerCase());
-    await addMember(ownerContext(owner), person.email, role);
+    await addMember(contextOf(owner), person.email, role);
     people[role] = person;
   }
   return { workspace: owner.workspace, people };
 }
 
 export async function makeApiKey(owner: Person, role: Role): Promise<string> {
-  return (await createApiKey(ownerContext(owner), { name: `e2e ${role}`, role })).key;
+  return (await createApiKey(contextOf(owner), { name: `e2e ${role}`, role })).key;
+}
+
+export function contextOf(person: Person, role: Role = "OWNER", workspace: WorkspaceSummary = person.workspace): WorkspaceContext {
+  return { workspace, role, actor: { type: "USER", id: person.id, label: person.email } };
 }

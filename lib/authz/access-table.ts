@@ -1,0 +1,75 @@
+/**
+ * Who may reach every page, route handler, API route and server action of the app. The access
+ * matrix tests (lib/authz/access-matrix.test.ts for server actions, e2e/access-matrix.spec.ts
+ * for pages and routes) call each entry as every role and as a member of another workspace and
+ * hold the app to this table; a page, route or action missing here fails them.
+ *
+ * "public": anyone. "user": any signed-in person. A permission: members of the workspace in the
+ * URL (or of the API key's workspace) whose role has it; everyone else in another workspace
+ * gets 404, members without it 403.
+ */
+import type { Permission } from "./permissions";
+
+export type Access = "public" | "user" | Permission;
+
+export type PageEntry = {
+  access: Access;
+  /** Status when allowed (redirecting pages answer 307). */
+  ok?: number;
+  /** Status for signed-in people when it differs (sign-in and sign-up send them on). */
+  signedIn?: number;
+};
+
+export const PAGES: Record<string, PageEntry> = {
+  "/": { access: "public" },
+  "/sign-in": { access: "public", signedIn: 307 },
+  "/sign-up": { access: "public", signedIn: 307 },
+  "/invite/[token]": { access: "public" },
+  "/account": { access: "user" },
+  "/workspaces/new": { access: "user" },
+  "/w": { access: "user", ok: 307 },
+  "/w/[workspace]": { access: "workspace:view", ok: 307 },
+  "/w/[workspace]/invoices": { access: "workspace:view" },
+  "/w/[workspace]/conflicts": { access: "workspace:view" },
+  "/w/[workspace]/audit": { access: "audit:view" },
+  "/w/[workspace]/connections": { access: "workspace:view" },
+  "/w/[workspace]/settings": { access: "workspace:view" },
+  "/w/[workspace]/settings/members": { access: "workspace:view" },
+  "/w/[workspace]/settings/api-keys": { access: "api-keys:manage" },
+};
+
+/**
+ * Route handlers, "METHOD /path". `call` is the concrete request the matrix sends (ids in
+ * `:name` form are filled in by the test); `body` is sent as JSON.
+ */
+export type RouteEntry = { access: Access; call: string; body?: unknown; auth: "none" | "api-key" };
+
+export const ROUTES: Record<string, RouteEntry> = {
+  "GET /api/health": { access: "public", auth: "none", call: "/api/health" },
+  "GET /api/auth/[...nextauth]": { access: "public", auth: "none", call: "/api/auth/providers" },
+  "POST /api/auth/[...nextauth]": { access: "public", auth: "none", call: "/api/auth/signout" },
+  "GET /api/v1/workspace": { access: "workspace:view", auth: "api-key", call: "/api/v1/workspace" },
+  "GET /api/v1/members": { access: "workspace:view", auth: "api-key", call: "/api/v1/members" },
+  "PATCH /api/v1/members/[id]": { access: "members:manage", auth: "api-key", call: "/api/v1/members/:viewerMembershipId", body: { role: "VIEWER" } },
+  "DELETE /api/v1/members/[id]": { access: "members:manage", auth: "api-key", call: "/api/v1/members/:missingId" },
+};
+
+/** Server actions, "file#export". `sample` is valid input (ids that match nothing are fine). */
+export type ActionEntry = { access: Access; sample?: Record<string, unknown> };
+
+export const ACTIONS: Record<string, ActionEntry> = {
+  "app/(auth)/actions.ts#signInAction": { access: "public" },
+  "app/(auth)/actions.ts#signUpAction": { access: "public" },
+  "app/(auth)/actions.ts#signOutAction": { access: "public" },
+  "app/(auth)/actions.ts#oauthSignInAction": { access: "public" },
+  "app/account/actions.ts#changePasswordAction": { access: "user" },
+  "app/workspaces/new/actions.ts#createWorkspaceAction": { access: "user" },
+  "app/invite/[token]/actions.ts#acceptInvitationAction": { access: "user" },
+  "app/w/[workspace]/settings/actions.ts#renameWorkspaceAction": { access: "workspace:manage", sample: { name: "Renamed by the matrix" } },
+  "app/w/[workspace]/settings/members/actions.ts#inviteMemberAction": { access: "members:manage", sample: { email: "", role: "VIEWER" } },
+  "app/w/[workspace]/settings/members/actions.ts#revokeInvitationAction": { access: "members:manage", sample: { invitationId: "missing" } },
+  "app/w/[workspace]/settings/members/actions.ts#changeRoleAction": { access: "members:manage", sample: { membershipId: "missing", role: "VIEWER" } },
+  "app/w/[workspace]/settings/members/actions.ts#removeMemberAction": { access: "members:manage", sample: { membershipId: "missing" } },
+  "app/w/[workspace]/settings/api-keys/actions.ts#createApiKeyAction": { access: "api-keys:manage", sample: { name: "matrix", role: "VIEWER" } },
+  "app/w/[workspace]/settings/api-keys/actions.ts#revokeApiKeyAction": { access: "api-keys:manage", sample: { apiKeyId: "missing" } },
+};
