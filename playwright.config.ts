@@ -48,6 +48,7 @@ export default defineConfig({
     env: {
       PORT: String(port),
       LOG_LEVEL: "warn",
+      CONCORD_DEMO: "1",
       ...(testDatabase ? { DATABASE_URL: testDatabase } : { CONCORD_DATA_DIR: ".data/e2e", EMBEDDED_DB_PORT: String(embeddedPort) }),
     },
   },

@@ -11,7 +11,7 @@ test("sign up, sign out, sign in again", async ({ page }) => {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
 
-  await expect(page).toHaveURL(/\/w\/ada-lovelace-s-workspace-[0-9a-f]{6}\/invoices$/);
+  await expect(page).toHaveURL(/\/w\/ada-lovelace-s-workspace-[0-9a-f]{8}\/invoices$/);
   await expect(page.getByTestId("workspace-name")).toHaveText("Ada Lovelace's workspace");
   await expect(page.getByTestId("current-role")).toHaveText("Your role: owner");
 
@@ -78,8 +78,11 @@ test("failed sign-ins are rate limited per email", async ({ page }) => {
   await expect(page).toHaveURL(/\/sign-in$/);
 });
 
-test("change password", async ({ page }) => {
+test("change password, which signs out other sessions", async ({ page, browser }) => {
   const person = await makePerson("changer");
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await signInThroughForm(other, person.email, person.password);
   await signInThroughForm(page, person.email, person.password);
   await page.goto("/account");
   await page.getByLabel("Current password").fill("not-my-password");
@@ -87,10 +90,14 @@ test("change password", async ({ page }) => {
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("The current password is not right").first()).toBeVisible();
 
+  await page.reload();
   await page.getByLabel("Current password").fill(person.password);
   await page.getByLabel("New password").fill("a-brand-new-password");
   await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByTestId("form-message")).toHaveText("Password changed.");
+  await expect(page.getByTestId("password-changed")).toHaveText("Password changed. Other sessions have been signed out.");
+  await other.goto("/w");
+  await expect(other).toHaveURL(/\/sign-in\?callbackUrl=/);
+  await otherContext.close();
 
   await page.getByRole("link", { name: "← Back" }).click();
   await page.getByRole("button", { name: "Sign out" }).click();

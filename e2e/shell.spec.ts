@@ -50,7 +50,7 @@ test("workspaces: create another and switch between them", async ({ page }) => {
   await page.getByRole("link", { name: "New workspace…" }).click();
   await page.getByLabel("Workspace name").fill("Second Co");
   await page.getByRole("button", { name: "Create workspace" }).click();
-  await expect(page).toHaveURL(/\/w\/second-co-[0-9a-f]{6}\/invoices$/);
+  await expect(page).toHaveURL(/\/w\/second-co-[0-9a-f]{8}\/invoices$/);
   await expect(page.getByTestId("workspace-name")).toHaveText("Second Co");
 
   await page.getByTestId("workspace-switcher").click();

@@ -54,6 +54,15 @@ describe("invitations", () => {
     expect(await membershipFor(guest.id, owner.workspace.slug)).toBeNull();
   });
 
+  it("tells an existing member so, without using the link up", async () => {
+    const owner = await makePerson("existing");
+    const guest = await makePerson("newcomer");
+    const { url } = await createInvitation(contextOf(owner), { role: "ADMIN" });
+    await expect(acceptInvitation(owner, tokenOf(url))).rejects.toThrow("already a member");
+    expect((await membershipFor(owner.id, owner.workspace.slug))?.role).toBe("OWNER");
+    await acceptInvitation(guest, tokenOf(url));
+  });
+
   it("binds an invitation with an email to that person", async () => {
     const owner = await makePerson("bound");
     const intended = await makePerson("intended");

@@ -92,8 +92,8 @@ export async function previewInvitation(token: string): Promise<InvitationPrevie
   return { state: "valid", workspaceName: row.workspace.name, role: row.role, email: row.email, invitedBy: row.invitedBy.name ?? row.invitedBy.email };
 }
 
-const STATE_MESSAGES = {
-  unknown: "This invitation link is not valid.",
+export const INVITATION_PROBLEMS = {
+  unknown: "This invitation link is not valid. Check that you copied all of it.",
   revoked: "This invitation was withdrawn. Ask for a new one.",
   used: "This invitation has already been used.",
   expired: "This invitation has expired. Ask for a new one.",
@@ -102,29 +102,29 @@ const STATE_MESSAGES = {
 /** Joins the workspace. The token is consumed by a conditional update, so it works exactly once. */
 export async function acceptInvitation(user: { id: string; email: string }, token: string): Promise<{ slug: string }> {
   const preview = await previewInvitation(token);
-  if (preview.state !== "valid") throw new ApiError("conflict", STATE_MESSAGES[preview.state]);
+  if (preview.state !== "valid") throw new ApiError("conflict", INVITATION_PROBLEMS[preview.state]);
   if (preview.email && preview.email !== user.email) {
     throw new ApiError("forbidden", `This invitation is for ${preview.email}. Sign in with that email to accept it.`);
   }
   return db().$transaction(async (tx) => {
-    const invitation = await tx.invitation.findUniqueOrThrow({ where: { tokenHash: tokenHash(token) }, select: { id: true, role: true, workspaceId: true, workspace: { select: { slug: true } } } });
+    const invitation = await tx.invitation.findUniqueOrThrow({ where: { tokenHash: tokenHash(token) }, select: { id: true, role: true, workspaceId: true, workspace: { select: { slug: true, name: true } } } });
+    // Someone already in the workspace keeps their role, and the link stays usable for its invitee.
+    const member = await tx.membership.findUnique({ where: { workspaceId_userId: { workspaceId: invitation.workspaceId, userId: user.id } } });
+    if (member) throw new ApiError("conflict", `You are already a member of ${invitation.workspace.name}.`);
     const { count } = await tx.invitation.updateMany({
       where: { id: invitation.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
       data: { acceptedAt: new Date(), acceptedBy: user.id },
     });
-    if (count === 0) throw new ApiError("conflict", STATE_MESSAGES.used);
-    const existing = await tx.membership.findUnique({ where: { workspaceId_userId: { workspaceId: invitation.workspaceId, userId: user.id } } });
-    if (!existing) {
-      const membership = await tx.membership.create({ data: { workspaceId: invitation.workspaceId, userId: user.id, role: invitation.role }, select: { id: true } });
-      await recordAudit(tx, {
-        workspaceId: invitation.workspaceId,
-        actor: { type: "USER", id: user.id, label: user.email },
-        action: "member.joined",
-        subjectType: "membership",
-        subjectId: membership.id,
-        changes: { email: user.email, role: { old: null, new: invitation.role }, invitationId: invitation.id },
-      });
-    }
+    if (count === 0) throw new ApiError("conflict", INVITATION_PROBLEMS.used);
+    const membership = await tx.membership.create({ data: { workspaceId: invitation.workspaceId, userId: user.id, role: invitation.role }, select: { id: true } });
+    await recordAudit(tx, {
+      workspaceId: invitation.workspaceId,
+      actor: { type: "USER", id: user.id, label: user.email },
+      action: "member.joined",
+      subjectType: "membership",
+      subjectId: membership.id,
+      changes: { email: user.email, role: { old: null, new: invitation.role }, invitationId: invitation.id },
+    });
     return { slug: invitation.workspace.slug };
   });
 }

@@ -8,16 +8,29 @@ import pino, { type Logger } from "pino";
 const REDACT = [
   "password",
   "*.password",
+  "*.currentPassword",
+  "*.newPassword",
+  "*.passwordHash",
+  "*.keyHash",
+  "*.tokenHash",
+  "*.key",
   "token",
   "*.token",
   "*.accessToken",
   "*.refreshToken",
   "*.access_token",
   "*.refresh_token",
+  "*.client_secret",
+  "*.tokensCiphertext",
   "authorization",
   "*.authorization",
-  "headers.cookie",
+  "*.headers.authorization",
+  "*.headers.cookie",
+  "*.*.headers.authorization",
+  "*.*.headers.cookie",
 ];
+
+export const REDACTED_PATHS = REDACT;
 
 export const rootLogger: Logger = pino({
   level: process.env.LOG_LEVEL ?? "info",

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "./db";
 import { contextOf, makePerson, makeTeam } from "../test/factories";
+import { contextForApiKey, createApiKey } from "./api-keys";
+import { createInvitation } from "./invitations";
 import { addMember, changeMemberRole, listMembers, removeMember } from "./members";
 
 async function membershipId(workspaceId: string, userId: string): Promise<string> {
@@ -42,11 +44,37 @@ describe("members", () => {
     await expect(removeMember(admin, await membershipId(ws, people.OWNER.id))).rejects.toMatchObject({ code: "forbidden" });
   });
 
+  it("does not let an admin demote an owner through addMember either", async () => {
+    const { people } = await makeTeam();
+    const second = await makePerson("second-owner");
+    await addMember(contextOf(people.OWNER), second.email, "OWNER");
+    const admin = contextOf(people.ADMIN, "ADMIN", people.OWNER.workspace);
+    await expect(addMember(admin, second.email, "VIEWER")).rejects.toMatchObject({ code: "forbidden" });
+    expect((await listMembers(contextOf(people.OWNER))).find((m) => m.email === second.email)?.role).toBe("OWNER");
+  });
+
+  it("revokes the keys and invitations of someone removed or demoted below them", async () => {
+    const { people } = await makeTeam();
+    const ws = people.OWNER.workspace;
+    const admin = contextOf(people.ADMIN, "ADMIN", ws);
+    const adminKey = await createApiKey(admin, { name: "admin's", role: "ADMIN" });
+    const viewerKey = await createApiKey(admin, { name: "viewer's", role: "VIEWER" });
+    const invite = await createInvitation(admin, { role: "ADMIN" });
+    await changeMemberRole(contextOf(people.OWNER), await membershipId(ws.id, people.ADMIN.id), "MEMBER");
+    expect(await contextForApiKey(adminKey.key)).toBeNull();
+    expect(await contextForApiKey(viewerKey.key)).not.toBeNull();
+    expect((await db().invitation.findUniqueOrThrow({ where: { id: invite.id } })).revokedAt).not.toBeNull();
+
+    await removeMember(contextOf(people.OWNER), await membershipId(ws.id, people.ADMIN.id));
+    expect(await contextForApiKey(viewerKey.key)).toBeNull();
+  });
+
   it("cannot reach a membership of another workspace", async () => {
     const mine = await makePerson("mine");
     const theirs = await makePerson("theirs");
     const foreign = await membershipId(theirs.workspace.id, theirs.id);
     await expect(removeMember(contextOf(mine), foreign)).rejects.toMatchObject({ code: "not_found" });
+    await expect(changeMemberRole(contextOf(mine), foreign, "VIEWER")).rejects.toMatchObject({ code: "not_found" });
     expect(await db().membership.findUnique({ where: { id: foreign } })).not.toBeNull();
   });
 

@@ -21,10 +21,29 @@ export async function listMembers(ctx: WorkspaceContext, client: DbOrTx = db()):
   return rows.map((r) => ({ id: r.id, userId: r.userId, name: r.user.name, email: r.user.email, role: r.role, joinedAt: r.createdAt }));
 }
 
-async function lockOwners(tx: DbOrTx, workspaceId: string): Promise<number> {
-  const owners = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Membership" WHERE "workspaceId" = ${workspaceId} AND role = 'OWNER' FOR UPDATE`;
-  return owners.length;
+/**
+ * Serializes membership changes within a workspace, so every rule below (last owner, who may
+ * change whom) is checked against rows nobody else is changing at the same time.
+ */
+async function lockMembers(tx: DbOrTx, workspaceId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`members:${workspaceId}`}))`;
+}
+
+async function ownerCount(tx: DbOrTx, workspaceId: string): Promise<number> {
+  return tx.membership.count({ where: { workspaceId, role: "OWNER" } });
+}
+
+const RANK: Record<Role, number> = { OWNER: 3, ADMIN: 2, MEMBER: 1, VIEWER: 0 };
+
+/**
+ * API keys and pending invitations a person created may not grant more than that person now
+ * holds: when someone is demoted or removed, the ones above their new role are revoked.
+ */
+async function revokeGrantsAbove(tx: DbOrTx, workspaceId: string, userId: string, role: Role | null): Promise<void> {
+  const above = (Object.keys(RANK) as Role[]).filter((r) => role === null || RANK[r] > RANK[role]);
+  const now = new Date();
+  await tx.apiKey.updateMany({ where: { workspaceId, createdById: userId, revokedAt: null, role: { in: above } }, data: { revokedAt: now } });
+  await tx.invitation.updateMany({ where: { workspaceId, invitedById: userId, acceptedAt: null, revokedAt: null, role: { in: above } }, data: { revokedAt: now } });
 }
 
 async function targetMembership(tx: DbOrTx, ctx: WorkspaceContext, membershipId: string) {
@@ -41,11 +60,13 @@ const LAST_OWNER = "A workspace needs at least one owner. Make someone else an o
 export async function changeMemberRole(ctx: WorkspaceContext, membershipId: string, role: Role): Promise<void> {
   assertCan(ctx, "members:manage");
   await db().$transaction(async (tx) => {
+    await lockMembers(tx, ctx.workspace.id);
     const target = await targetMembership(tx, ctx, membershipId);
     if (target.role === role) return;
     if (!canAssignRole(ctx.role, target.role, role)) throw new ApiError("forbidden", "Only owners can grant or change the owner role.");
-    if (target.role === "OWNER" && (await lockOwners(tx, ctx.workspace.id)) <= 1) throw new ApiError("conflict", LAST_OWNER);
+    if (target.role === "OWNER" && (await ownerCount(tx, ctx.workspace.id)) <= 1) throw new ApiError("conflict", LAST_OWNER);
     await tx.membership.update({ where: { id: target.id }, data: { role } });
+    await revokeGrantsAbove(tx, ctx.workspace.id, target.userId, role);
     await recordAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor,
@@ -60,10 +81,12 @@ export async function changeMemberRole(ctx: WorkspaceContext, membershipId: stri
 export async function removeMember(ctx: WorkspaceContext, membershipId: string): Promise<void> {
   assertCan(ctx, "members:manage");
   await db().$transaction(async (tx) => {
+    await lockMembers(tx, ctx.workspace.id);
     const target = await targetMembership(tx, ctx, membershipId);
     if (!canAssignRole(ctx.role, target.role, target.role)) throw new ApiError("forbidden", "Only owners can remove an owner.");
-    if (target.role === "OWNER" && (await lockOwners(tx, ctx.workspace.id)) <= 1) throw new ApiError("conflict", LAST_OWNER);
+    if (target.role === "OWNER" && (await ownerCount(tx, ctx.workspace.id)) <= 1) throw new ApiError("conflict", LAST_OWNER);
     await tx.membership.delete({ where: { id: target.id } });
+    await revokeGrantsAbove(tx, ctx.workspace.id, target.userId, null);
     await recordAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor,
@@ -78,12 +101,14 @@ export async function removeMember(ctx: WorkspaceContext, membershipId: string):
 /** Adds an existing user (operator CLI). Adding someone already there changes their role. */
 export async function addMember(ctx: WorkspaceContext, email: string, role: Role): Promise<void> {
   assertCan(ctx, "members:manage");
-  if (!canAssignRole(ctx.role, null, role)) throw new ApiError("forbidden", "Only owners can grant the owner role.");
   await db().$transaction(async (tx) => {
+    await lockMembers(tx, ctx.workspace.id);
     const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
     if (!user) throw new ApiError("not_found", `No user with the email ${email}. Create it first (user:create).`, { email: ["No such user"] });
     const existing = await tx.membership.findUnique({ where: { workspaceId_userId: { workspaceId: ctx.workspace.id, userId: user.id } } });
-    if (existing?.role === "OWNER" && role !== "OWNER" && (await lockOwners(tx, ctx.workspace.id)) <= 1) throw new ApiError("conflict", LAST_OWNER);
+    if (!canAssignRole(ctx.role, existing?.role ?? null, role)) throw new ApiError("forbidden", "Only owners can grant or change the owner role.");
+    if (existing?.role === "OWNER" && role !== "OWNER" && (await ownerCount(tx, ctx.workspace.id)) <= 1) throw new ApiError("conflict", LAST_OWNER);
+    if (existing) await revokeGrantsAbove(tx, ctx.workspace.id, user.id, role);
     const membership = await tx.membership.upsert({
       where: { workspaceId_userId: { workspaceId: ctx.workspace.id, userId: user.id } },
       update: { role },

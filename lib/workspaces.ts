@@ -23,7 +23,7 @@ export function slugify(name: string): string {
 
 /** A new workspace with `userId` as its OWNER. Slugs get a random suffix, so names may repeat. */
 export async function createWorkspaceFor(userId: string, name: string, client: DbOrTx = db()): Promise<WorkspaceSummary> {
-  const slug = `${slugify(name)}-${randomBytes(3).toString("hex")}`;
+  const slug = `${slugify(name)}-${randomBytes(4).toString("hex")}`;
   return client.workspace.create({
     data: { name, slug, memberships: { create: { userId, role: "OWNER" } } },
     select: summary,

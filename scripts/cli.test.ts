@@ -23,7 +23,7 @@ describe("operator CLI", () => {
     const owner = uniqueEmail("cli-owner");
     const created = cli("user:create", "--email", owner, "--password", "cli-password-123", "--workspace", "CLI Co");
     expect(created.code, created.stderr).toBe(0);
-    const slug = /slug (cli-co-[0-9a-f]{6})/.exec(created.stdout)?.[1];
+    const slug = /slug (cli-co-[0-9a-f]{8})/.exec(created.stdout)?.[1];
     expect(slug).toBeDefined();
 
     const member = uniqueEmail("cli-member");

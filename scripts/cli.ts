@@ -3,6 +3,7 @@
  * (lib does the work); the operator acts as SYSTEM with owner rights, recorded in the audit trail.
  *
  *   user:create   --email E --password P [--name N] [--workspace "Name of their first workspace"]
+ *                 (or CONCORD_PASSWORD=P instead of --password, to keep it out of `ps` and shell history)
  *   member:add    --workspace SLUG --email E --role OWNER|ADMIN|MEMBER|VIEWER
  *   apikey:create --workspace SLUG --role ROLE [--name N]      prints the key once
  */
@@ -83,7 +84,7 @@ async function main(): Promise<number> {
   const name = positionals[0];
   if (!name || !(name in COMMANDS)) usage(name ? `Unknown command "${name}".` : undefined);
   const command = COMMANDS[name as CommandName];
-  const parsed = command.args.safeParse(values);
+  const parsed = command.args.safeParse(name === "user:create" ? { password: process.env.CONCORD_PASSWORD, ...values } : values);
   if (!parsed.success) {
     usage(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
   }

@@ -59,7 +59,8 @@ async function main(): Promise<void> {
     APP_URL: base.APP_URL ?? `http://${base.HOST}:${base.PORT}`,
     AUTH_TRUST_HOST: "true",
     NEXT_TELEMETRY_DISABLED: "1",
-    CONCORD_DEMO: process.env.CONCORD_DEMO ?? "1",
+    // The demo account (known password) exists only where asked for, or on the embedded database.
+    CONCORD_DEMO: process.env.CONCORD_DEMO || (database.embedded ? "1" : "0"),
   };
   requireServerEnv(parseEnv(childEnv));
   console.log(database.embedded ? `Embedded PostgreSQL on ${new URL(database.url).host} (data in ${path.relative(ROOT, dataDir)}/pglite)` : "Using DATABASE_URL");
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
 
   try {
     await applyMigrations(childEnv);
-    await seedDemo(database.url);
+    if (childEnv.CONCORD_DEMO === "1") await seedDemo(database.url);
     if (mode === "demo" && buildIsStale()) {
       const code = await run(bin("next"), ["build"], { ...childEnv, NODE_ENV: "production", CONCORD_SKIP_BUILD_TYPECHECK: "1" });
       if (code !== 0) return shutdown(code);
@@ -84,8 +85,10 @@ async function main(): Promise<void> {
     return shutdown(1);
   }
 
-  const args = mode === "dev" ? ["dev", "-H", base.HOST, "-p", String(base.PORT)] : ["start", "-H", base.HOST, "-p", String(base.PORT)];
-  const next = start(bin("next"), args, { ...childEnv, NODE_ENV: mode === "dev" ? "development" : "production" });
+  const next =
+    mode === "dev"
+      ? start(bin("next"), ["dev", "-H", base.HOST, "-p", String(base.PORT)], { ...childEnv, NODE_ENV: "development" })
+      : start(bin("tsx"), ["scripts/server.ts"], { ...childEnv, NODE_ENV: "production" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       next.kill(signal);

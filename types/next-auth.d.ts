@@ -5,3 +5,10 @@ declare module "next-auth" {
     user: { id: string } & DefaultSession["user"];
   }
 }
+
+declare module "@auth/core/jwt" {
+  interface JWT {
+    /** The user's session version when the session was issued (see lib/accounts/users.ts). */
+    sv?: number;
+  }
+}

@@ -1,5 +1,8 @@
 "use server";
+import { headers } from "next/headers";
 import { AuthError } from "next-auth";
+import { clientIp } from "@/lib/auth/client-ip";
+import { attempt, SIGN_UP_PER_IP } from "@/lib/auth/rate-limit";
 import { signUp } from "@/lib/accounts/users";
 import { signInSchema, signUpSchema } from "@/lib/accounts/schemas";
 import { fail, fromError, invalidInput, type ActionResult } from "@/lib/actions/result";
@@ -31,6 +34,10 @@ export const signInAction = publicAction(async (_previous: unknown, form: FormDa
 export const signUpAction = publicAction(async (_previous: unknown, form: FormData): Promise<ActionResult<never>> => {
   const parsed = signUpSchema.safeParse({ name: form.get("name"), email: form.get("email"), password: form.get("password") });
   if (!parsed.success) return invalidInput(parsed.error);
+  const ip = clientIp(await headers());
+  if (ip && (await attempt([{ key: `sign-up:ip:${ip}`, limit: SIGN_UP_PER_IP }])) > 0) {
+    return fail("rate_limited", "Too many sign-ups from your network. Try again later.");
+  }
   let slug: string;
   try {
     slug = (await signUp(parsed.data)).workspace.slug;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { uniqueEmail } from "../../test/factories";
-import { hit, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP } from "../auth/rate-limit";
-import { changePassword, checkCredentials, EmailTakenError, signUp } from "./users";
+import { attempt, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP } from "../auth/rate-limit";
+import { changePassword, checkCredentials, EmailTakenError, sessionVersionOf, signUp } from "./users";
 
 const PASSWORD = "a-good-long-password";
 
@@ -53,10 +53,18 @@ describe("checkCredentials", () => {
     await signUp({ name: "V", email, password: PASSWORD });
     // One real failure shows unknown emails count against the IP; the rest fill the window faster.
     expect(await checkCredentials({ email: uniqueEmail("spray"), password: "guess", ip })).toEqual({ ok: false, reason: "invalid" });
-    await hit(Array.from({ length: SIGN_IN_PER_IP.max - 1 }, () => ({ key: `sign-in:ip:${ip}`, limit: SIGN_IN_PER_IP })));
+    for (let i = 1; i < SIGN_IN_PER_IP.max; i++) await attempt([{ key: `sign-in:ip:${ip}`, limit: SIGN_IN_PER_IP }]);
     expect(await checkCredentials({ email, password: PASSWORD, ip })).toMatchObject({ ok: false, reason: "rate_limited" });
     // The same person from elsewhere is not blocked.
     expect(await checkCredentials({ email, password: PASSWORD, ip: "198.51.100.7" })).toMatchObject({ ok: true });
+  });
+
+  it("counts parallel guesses before checking them, so a burst cannot beat the limit", async () => {
+    const email = uniqueEmail("burst");
+    await signUp({ name: "B", email, password: PASSWORD });
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => checkCredentials({ email, password: `guess-${i}`, ip: null })));
+    expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(SIGN_IN_PER_EMAIL.max);
+    expect(results.filter((r) => !r.ok && r.reason === "rate_limited")).toHaveLength(30 - SIGN_IN_PER_EMAIL.max);
   });
 
   it("forgets the email's failures after a success", async () => {
@@ -70,6 +78,14 @@ describe("checkCredentials", () => {
 });
 
 describe("changePassword", () => {
+  it("ends sessions issued before the change", async () => {
+    const email = uniqueEmail("sv");
+    const { user } = await signUp({ name: "S", email, password: PASSWORD });
+    const before = await sessionVersionOf(user.id);
+    await changePassword(user.id, { currentPassword: PASSWORD, newPassword: "another-password" });
+    expect(await sessionVersionOf(user.id)).toBe(before! + 1);
+  });
+
   it("needs the current password", async () => {
     const email = uniqueEmail("pw");
     const { user } = await signUp({ name: "P", email, password: PASSWORD });

@@ -6,7 +6,7 @@ import { db, type Db } from "../db";
 import { Prisma } from "../db/generated/client";
 import { ApiError } from "../http/errors";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/password";
-import { blockedFor, clear, hit, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP, type Counter } from "../auth/rate-limit";
+import { attempt, clear, refund, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP, type Counter } from "../auth/rate-limit";
 import { createWorkspaceFor, type WorkspaceSummary } from "../workspaces";
 
 export type UserSummary = { id: string; email: string; name: string | null };
@@ -19,8 +19,9 @@ export class EmailTakenError extends ApiError {
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+function isEmailTaken(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2002") return false;
+  return JSON.stringify(error.meta ?? {}).includes("email");
 }
 
 /** Creates a user with a password and their first workspace, where they are OWNER. */
@@ -36,13 +37,13 @@ export async function signUp(
       return { user, workspace };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new EmailTakenError();
+    if (isEmailTaken(error)) throw new EmailTakenError();
     throw error;
   }
 }
 
 export type CredentialCheck =
-  | { ok: true; user: UserSummary }
+  | { ok: true; user: UserSummary; sessionVersion: number }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
@@ -55,31 +56,48 @@ export async function checkCredentials(
   input: { email: string; password: string; ip: string | null },
   client: Db = db(),
 ): Promise<CredentialCheck> {
-  const emailCounter: Counter = { key: `sign-in:email:${input.email}`, limit: SIGN_IN_PER_EMAIL };
-  const counters = [emailCounter, ...(input.ip ? [{ key: `sign-in:ip:${input.ip}`, limit: SIGN_IN_PER_IP }] : [])];
-  const retryAfterSeconds = await blockedFor(counters, client);
+  const emailKey = `sign-in:email:${input.email}`;
+  const ipKey = input.ip ? `sign-in:ip:${input.ip}` : null;
+  const counters: Counter[] = [{ key: emailKey, limit: SIGN_IN_PER_EMAIL }, ...(ipKey ? [{ key: ipKey, limit: SIGN_IN_PER_IP }] : [])];
+  // Counted before the password is checked, so parallel guesses cannot all get through.
+  const retryAfterSeconds = await attempt(counters, client);
   if (retryAfterSeconds > 0) return { ok: false, reason: "rate_limited", retryAfterSeconds };
 
-  const user = await client.user.findUnique({ where: { email: input.email }, select: { ...userSummary, passwordHash: true } });
+  const user = await client.user.findUnique({ where: { email: input.email }, select: { ...userSummary, passwordHash: true, sessionVersion: true } });
   const valid = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : (await burnPasswordCheck(input.password), false);
-  if (!user || !valid) {
-    await hit(counters, client);
-    return { ok: false, reason: "invalid" };
-  }
-  await clear([emailCounter.key], client);
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
+  if (!user || !valid) return { ok: false, reason: "invalid" };
+  await clear([emailKey], client);
+  if (ipKey) await refund(ipKey, client);
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name }, sessionVersion: user.sessionVersion };
 }
 
+/**
+ * Changes the password after checking the current one (rate limited like sign-in, so a stolen
+ * session cannot guess it), and ends every other session by bumping the session version.
+ */
 export async function changePassword(
   userId: string,
   input: { currentPassword: string; newPassword: string },
   client: Db = db(),
 ): Promise<void> {
-  const user = await client.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  if (!user?.passwordHash || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+  const user = await client.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
+  if (!user) throw new ApiError("not_found", "No such user.");
+  const wait = await attempt([{ key: `sign-in:email:${user.email}`, limit: SIGN_IN_PER_EMAIL }], client);
+  if (wait > 0) throw new ApiError("rate_limited", "Too many wrong passwords. Wait a minute, then try again.");
+  if (!user.passwordHash || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
     throw new ApiError("unprocessable", "The current password is not right.", { currentPassword: ["The current password is not right"] });
   }
-  await client.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
+  await clear([`sign-in:email:${user.email}`], client);
+  await client.user.update({
+    where: { id: userId },
+    data: { passwordHash: await hashPassword(input.newPassword), sessionVersion: { increment: 1 } },
+  });
+}
+
+/** The current session version of a user (null when the user is gone). */
+export async function sessionVersionOf(userId: string, client: Db = db()): Promise<number | null> {
+  const user = await client.user.findUnique({ where: { id: userId }, select: { sessionVersion: true } });
+  return user?.sessionVersion ?? null;
 }
 
 export async function findUserByEmail(email: string, client: Db = db()): Promise<UserSummary | null> {

@@ -6,8 +6,9 @@
  * role without a browser.
  */
 import { z } from "zod";
-import { userContext, type WorkspaceContext } from "../authz/context";
-import { can, type Permission } from "../authz/permissions";
+import { GateError, requireWorkspace, type WorkspaceContext } from "../authz/context";
+import type { Permission } from "../authz/permissions";
+import { withRequestLogger } from "../log";
 import { fail, fromError, invalidInput, type ActionResult } from "./result";
 
 export type Person = { id: string; email: string };
@@ -19,6 +20,12 @@ async function signedInPerson(): Promise<Person | null> {
   // Imported lazily so that tests calling `run` never load Auth.js or Next's request scope.
   const { currentUser } = await import("../auth/session");
   return currentUser();
+}
+
+/** Runs the action with the request's id on every log line. */
+async function inRequest<T>(fn: () => Promise<T>): Promise<T> {
+  const [{ headers }, { requestIdFrom }] = await Promise.all([import("next/headers"), import("../request-id")]);
+  return withRequestLogger(requestIdFrom(await headers()), fn);
 }
 
 /** After a change, pages under `path` render fresh data on the next visit. */
@@ -46,10 +53,14 @@ export function workspaceAction<S extends z.ZodType<Raw>, T = undefined>(
 ): WorkspaceAction<T> {
   const run = async (person: Person, raw: Raw): Promise<ActionResult<T>> => {
     const target = workspaceField.safeParse(raw);
-    if (!target.success) return fail("not_found", "No such workspace.");
-    const ctx = await userContext(person, target.data.workspace);
-    if (!ctx) return fail("not_found", "No such workspace.");
-    if (!can(ctx.role, def.permission)) return fail("forbidden", "Your role does not allow this.");
+    if (!target.success) return { ok: false, error: { code: "not_found", message: "No such workspace.", gate: "workspace" } };
+    let ctx: WorkspaceContext;
+    try {
+      ctx = await requireWorkspace(person, target.data.workspace, def.permission);
+    } catch (error) {
+      if (error instanceof GateError) return { ok: false, error: { code: error.code, message: error.message, gate: error.gate } };
+      throw error;
+    }
     const { workspace: _slug, ...rest } = raw;
     const input = def.input.safeParse(rest);
     if (!input.success) return invalidInput(input.error);
@@ -59,14 +70,15 @@ export function workspaceAction<S extends z.ZodType<Raw>, T = undefined>(
       return fromError(error);
     }
   };
-  const action = async (_previous: unknown, form: FormData | Raw) => {
-    const person = await signedInPerson();
-    if (!person) return fail("unauthorized", "Your session has ended. Sign in again.");
-    const raw = formToObject(form);
-    const result = await run(person, raw);
-    if (result.ok) await refresh(`/w/${String(raw.workspace)}`);
-    return result;
-  };
+  const action = (_previous: unknown, form: FormData | Raw) =>
+    inRequest(async () => {
+      const person = await signedInPerson();
+      if (!person) return fail("unauthorized", "Your session has ended. Sign in again.");
+      const raw = formToObject(form);
+      const result = await run(person, raw);
+      if (result.ok) await refresh(`/w/${String(raw.workspace)}`);
+      return result;
+    });
   return Object.assign(action, { kind: "workspace" as const, permission: def.permission, run });
 }
 
@@ -89,15 +101,14 @@ export function userAction<S extends z.ZodType<Raw>, T = undefined>(
       return fromError(error);
     }
   };
-  const action = async (_previous: unknown, form: FormData | Raw) => {
-    const person = await signedInPerson();
-    if (!person) return fail("unauthorized", "Your session has ended. Sign in again.");
-    const result = await run(person, formToObject(form));
-    if (result.ok) {
-      await refresh("/");
-      if (def.redirectTo) (await import("next/navigation")).redirect(def.redirectTo(result.data));
-    }
-    return result;
-  };
+  const action = (_previous: unknown, form: FormData | Raw) =>
+    inRequest(async () => {
+      const person = await signedInPerson();
+      if (!person) return fail("unauthorized", "Your session has ended. Sign in again.");
+      const result = await run(person, formToObject(form));
+      // Pages outside a workspace render fresh on every visit; a redirect takes the person on.
+      if (result.ok && def.redirectTo) (await import("next/navigation")).redirect(def.redirectTo(result.data));
+      return result;
+    });
   return Object.assign(action, { kind: "user" as const, run });
 }

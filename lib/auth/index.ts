@@ -9,7 +9,7 @@ import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { db } from "../db";
-import { checkCredentials } from "../accounts/users";
+import { checkCredentials, sessionVersionOf } from "../accounts/users";
 import { signInSchema } from "../accounts/schemas";
 import { env } from "../env";
 import { log } from "../log";
@@ -38,7 +38,7 @@ function config(): NextAuthConfig {
           const parsed = signInSchema.safeParse(raw);
           if (!parsed.success) return null;
           const result = await checkCredentials({ ...parsed.data, ip: clientIp(request.headers) });
-          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
+          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.sessionVersion };
           if (result.reason === "rate_limited") throw new RateLimitedSignIn();
           return null;
         },
@@ -47,6 +47,16 @@ function config(): NextAuthConfig {
       ...(oauth.some((p) => p.id === "google") ? [Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET })] : []),
     ],
     callbacks: {
+      // Sessions carry the user's session version; a password change bumps it and ends them.
+      async jwt({ token, user }) {
+        if (user) {
+          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+          return token;
+        }
+        if (!token.sub) return null;
+        const current = await sessionVersionOf(token.sub);
+        return current !== null && current === token.sv ? token : null;
+      },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
         return session;

@@ -42,16 +42,43 @@ export const PAGES: Record<string, PageEntry> = {
  * Route handlers, "METHOD /path". `call` is the concrete request the matrix sends (ids in
  * `:name` form are filled in by the test); `body` is sent as JSON.
  */
-export type RouteEntry = { access: Access; call: string; body?: unknown; auth: "none" | "api-key" };
+export type RouteEntry = {
+  access: Access;
+  call: string;
+  body?: unknown;
+  auth: "none" | "api-key";
+  /** Status for callers who may (the call may name something that does not exist: 404). */
+  ok: number;
+  /** The request a key of another workspace sends, naming this workspace's records: must be 404. */
+  outsiderCall?: string;
+};
 
 export const ROUTES: Record<string, RouteEntry> = {
-  "GET /api/health": { access: "public", auth: "none", call: "/api/health" },
-  "GET /api/auth/[...nextauth]": { access: "public", auth: "none", call: "/api/auth/providers" },
-  "POST /api/auth/[...nextauth]": { access: "public", auth: "none", call: "/api/auth/signout" },
-  "GET /api/v1/workspace": { access: "workspace:view", auth: "api-key", call: "/api/v1/workspace" },
-  "GET /api/v1/members": { access: "workspace:view", auth: "api-key", call: "/api/v1/members" },
-  "PATCH /api/v1/members/[id]": { access: "members:manage", auth: "api-key", call: "/api/v1/members/:viewerMembershipId", body: { role: "VIEWER" } },
-  "DELETE /api/v1/members/[id]": { access: "members:manage", auth: "api-key", call: "/api/v1/members/:missingId" },
+  "GET /api/health": { access: "public", auth: "none", call: "/api/health", ok: 200 },
+  "GET /api/auth/[...nextauth]": { access: "public", auth: "none", call: "/api/auth/providers", ok: 200 },
+  "POST /api/auth/[...nextauth]": { access: "public", auth: "none", call: "/api/auth/signout", ok: 302 },
+  "GET /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
+  "POST /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
+  "PUT /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
+  "PATCH /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
+  "DELETE /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
+  "GET /api/v1/workspace": { access: "workspace:view", auth: "api-key", call: "/api/v1/workspace", ok: 200 },
+  "GET /api/v1/members": { access: "workspace:view", auth: "api-key", call: "/api/v1/members", ok: 200 },
+  "PATCH /api/v1/members/[id]": {
+    access: "members:manage",
+    auth: "api-key",
+    call: "/api/v1/members/:viewerMembershipId",
+    body: { role: "VIEWER" },
+    ok: 200,
+    outsiderCall: "/api/v1/members/:viewerMembershipId",
+  },
+  "DELETE /api/v1/members/[id]": {
+    access: "members:manage",
+    auth: "api-key",
+    call: "/api/v1/members/:missingId",
+    ok: 404,
+    outsiderCall: "/api/v1/members/:viewerMembershipId",
+  },
 };
 
 /** Server actions, "file#export". `sample` is valid input (ids that match nothing are fine). */

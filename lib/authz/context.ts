@@ -11,14 +11,23 @@ import { can, type Permission } from "./permissions";
 
 export type WorkspaceContext = { workspace: WorkspaceSummary; role: Role; actor: Actor };
 
-export class ForbiddenError extends ApiError {
-  constructor(permission: Permission) {
-    super("forbidden", `Your role does not allow this (${permission}).`);
+/** A refusal at the gate: not a member of the workspace (404) or a role without the permission (403). */
+export class GateError extends ApiError {
+  constructor(readonly gate: "workspace" | "permission", permission?: Permission) {
+    super(gate === "workspace" ? "not_found" : "forbidden", gate === "workspace" ? "No such workspace." : `Your role does not allow this (${permission}).`);
   }
 }
 
 export function assertCan(ctx: WorkspaceContext, permission: Permission): void {
-  if (!can(ctx.role, permission)) throw new ForbiddenError(permission);
+  if (!can(ctx.role, permission)) throw new GateError("permission", permission);
+}
+
+/** The one gate for people: member of `slug` (else 404) with `permission` (else 403). */
+export async function requireWorkspace(user: { id: string; email: string }, slug: string, permission: Permission): Promise<WorkspaceContext> {
+  const ctx = await userContext(user, slug);
+  if (!ctx) throw new GateError("workspace");
+  assertCan(ctx, permission);
+  return ctx;
 }
 
 /** A signed-in person's context in the workspace `slug`, or null when they are not a member. */

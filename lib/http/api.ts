@@ -33,5 +33,7 @@ export function apiRoute<P extends Params = Params>(permission: Permission, hand
 /** JSON with BigInt (money) written as strings, so no amount loses precision on the way out. */
 export function json(data: unknown, init?: ResponseInit): Response {
   const body = JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
-  return new Response(body, { ...init, headers: { "content-type": "application/json", ...init?.headers } });
+  const headers = new Headers(init?.headers);
+  if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  return new Response(body, { ...init, headers });
 }

@@ -13,9 +13,9 @@ describe("readJson", () => {
     expect(await readJson(request(JSON.stringify({ role: "ADMIN" })), schema)).toEqual({ role: "ADMIN" });
   });
 
-  it("answers 400 to malformed JSON and to other content types", async () => {
+  it("answers 400 to malformed JSON and 415 to other content types", async () => {
     await expect(readJson(request("{role:"), schema)).rejects.toMatchObject({ code: "bad_request", status: 400 });
-    await expect(readJson(request("role=ADMIN", { "content-type": "application/x-www-form-urlencoded" }), schema)).rejects.toMatchObject({ status: 400 });
+    await expect(readJson(request("role=ADMIN", { "content-type": "application/x-www-form-urlencoded" }), schema)).rejects.toMatchObject({ status: 415 });
   });
 
   it("answers 422 with the fields for wrong types and unknown fields", async () => {

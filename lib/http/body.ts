@@ -3,7 +3,7 @@
  * with a message per field; unknown fields are refused, so typos do not pass silently).
  */
 import { z } from "zod";
-import { fieldErrors } from "../actions/result";
+import { fieldErrors } from "../validation";
 import { ApiError } from "./errors";
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -30,7 +30,7 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
 
 export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes = DEFAULT_BODY_LIMIT): Promise<z.output<S>> {
   const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new ApiError("bad_request", "Send the body as JSON with Content-Type: application/json.");
+  if (!/^application\/json\b/i.test(type)) throw new ApiError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
   const text = await readLimited(request, maxBytes);
   let value: unknown;
   try {

@@ -2,17 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SimplePage } from "@/components/shell/simple-page";
 import { currentUser } from "@/lib/auth/session";
-import { previewInvitation } from "@/lib/invitations";
+import { INVITATION_PROBLEMS, previewInvitation } from "@/lib/invitations";
 import { AcceptInvitationForm } from "./accept-form";
 
 export const metadata: Metadata = { title: "Invitation" };
 
-const PROBLEMS = {
-  unknown: "This invitation link is not valid. Check that you copied all of it.",
-  revoked: "This invitation was withdrawn. Ask for a new one.",
-  used: "This invitation has already been used.",
-  expired: "This invitation has expired. Ask for a new one.",
-} as const;
 
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
@@ -21,7 +15,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
     return (
       <SimplePage title="Invitation" back="/">
         <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="invitation-problem">
-          {PROBLEMS[invitation.state]}
+          {INVITATION_PROBLEMS[invitation.state]}
         </p>
       </SimplePage>
     );

@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { FormMessage, SubmitButton, TextField } from "@/components/forms/fields";
+import { RoleSelect } from "@/components/forms/role-select";
 import type { Role } from "@/lib/db/generated/enums";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 
@@ -12,11 +13,7 @@ export function CreateApiKeyForm({ workspace, roles }: { workspace: string; role
       <TextField name="name" label="Name" result={result} hint="What will use it, e.g. “Nightly export”." />
       <div>
         <label htmlFor="key-role" className="block text-sm font-medium text-slate-800">Role</label>
-        <select id="key-role" name="role" defaultValue="VIEWER" className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
-          {roles.map((r) => (
-            <option key={r} value={r}>{r.toLowerCase()}</option>
-          ))}
-        </select>
+        <RoleSelect id="key-role" roles={roles} defaultValue="VIEWER" className="mt-1" />
       </div>
       <SubmitButton>Create key</SubmitButton>
       <FormMessage result={result} />

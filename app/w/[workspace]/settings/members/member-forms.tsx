@@ -1,20 +1,9 @@
 "use client";
 import { useActionState, useState } from "react";
 import { FormMessage, SubmitButton, TextField } from "@/components/forms/fields";
+import { RoleSelect } from "@/components/forms/role-select";
 import type { Role } from "@/lib/db/generated/enums";
 import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "./actions";
-
-function RoleSelect({ roles, defaultValue, id }: { roles: readonly Role[]; defaultValue: Role; id: string }) {
-  return (
-    <select id={id} name="role" defaultValue={defaultValue} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
-      {roles.map((r) => (
-        <option key={r} value={r}>
-          {r.toLowerCase()}
-        </option>
-      ))}
-    </select>
-  );
-}
 
 export function InviteForm({ workspace, roles }: { workspace: string; roles: readonly Role[] }) {
   const [result, action] = useActionState(inviteMemberAction, null);

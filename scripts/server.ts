@@ -1,0 +1,32 @@
+/**
+ * The production server (`npm start`, and the demo): Next.js behind a plain Node HTTP server that
+ * works out the client's address from the socket (and TRUSTED_PROXY_HOPS) and hands it to the
+ * app in a signed header, so rate limits per IP cannot be dodged with a forged X-Forwarded-For.
+ */
+import http from "node:http";
+import next from "next";
+import { CLIENT_IP_HEADER, resolveClientIp, signedClientIp } from "../lib/auth/client-ip";
+import { ConfigError, parseEnv, requireServerEnv } from "../lib/env";
+import { ROOT } from "./lib/run";
+
+async function main(): Promise<void> {
+  const env = requireServerEnv(parseEnv(process.env));
+  const app = next({ dev: false, dir: ROOT, hostname: env.HOST, port: env.PORT });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = http.createServer((req, res) => {
+    const forwarded = req.headers["x-forwarded-for"];
+    const ip = resolveClientIp(req.socket.remoteAddress ?? "", Array.isArray(forwarded) ? forwarded.join(",") : forwarded, env.TRUSTED_PROXY_HOPS);
+    req.headers[CLIENT_IP_HEADER] = signedClientIp(ip, env.AUTH_SECRET);
+    void handle(req, res);
+  });
+  server.listen(env.PORT, env.HOST, () => console.log(`Concord ready on http://${env.HOST}:${env.PORT}`));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => server.close(() => process.exit(0)));
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
