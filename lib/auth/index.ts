@@ -65,7 +65,14 @@ function config(): NextAuthConfig {
     events: {
       // A person who arrives through GitHub or Google gets a first workspace, like a password sign-up.
       async createUser({ user }) {
-        if (user.id) await createWorkspaceFor(user.id, `${user.name ?? user.email ?? "My"}'s workspace`);
+        if (!user.id) return;
+        const name = `${(user.name ?? user.email ?? "My").slice(0, 60)}'s workspace`;
+        try {
+          await createWorkspaceFor(user.id, name);
+        } catch (error) {
+          // The person can still sign in; /w sends people without a workspace to create one.
+          log().error({ err: error instanceof Error ? error.message : String(error) }, "first workspace for an OAuth sign-up failed");
+        }
       },
     },
     logger: {

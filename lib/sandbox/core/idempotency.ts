@@ -10,6 +10,7 @@ type Entry = { fingerprint: string; response: SandboxResponse; expiresAt: number
 export type Lookup = { kind: "miss" } | { kind: "replay"; response: SandboxResponse } | { kind: "mismatch" };
 
 const DAY_MS = 24 * 3600 * 1000;
+const MAX_ENTRIES = 50_000;
 
 export function fingerprint(...parts: (string | Buffer)[]): string {
   const h = createHash("sha256");
@@ -29,7 +30,18 @@ export class IdempotencyCache {
   }
 
   store(scope: string, key: string, print: string, response: SandboxResponse): void {
+    if (this.entries.size >= MAX_ENTRIES) this.evict();
     this.entries.set(`${scope}\0${key}`, { fingerprint: print, response, expiresAt: this.clock.now() + this.clock.ms(DAY_MS) });
+  }
+
+  /** Drops expired keys, then the oldest, so clients that send a key on every call (stripe-node) cannot grow memory without bound. */
+  private evict(): void {
+    const now = this.clock.now();
+    for (const [k, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(k);
+    for (const k of this.entries.keys()) {
+      if (this.entries.size < MAX_ENTRIES * 0.9) break;
+      this.entries.delete(k);
+    }
   }
 
   /** Runs `compute` once per key; 5xx answers are not kept, so a retry really retries. */

@@ -39,12 +39,17 @@ export class OAuthServer {
   state: OAuthState = { clients: { [DEFAULT_CLIENT.id]: { secret: DEFAULT_CLIENT.secret } }, access: {}, refresh: {} };
   private codes = new Map<string, Code>();
 
+  readonly config: OAuthConfig;
+
   constructor(
-    readonly config: OAuthConfig,
+    config: OAuthConfig,
     private readonly clock: Clock,
     private readonly accounts: () => { id: string; name: string }[],
     private readonly createAccount: (name: string) => string,
-  ) {}
+  ) {
+    // A copy: /_sandbox/oauth changes this sandbox's lifetimes, not the provider definition shared by others.
+    this.config = { ...config };
+  }
 
   private token(prefix: string): string {
     return `${prefix}${randomBytes(24).toString("base64url")}`;

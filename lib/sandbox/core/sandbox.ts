@@ -104,7 +104,10 @@ export class Sandbox<D> {
   }
 
   createAccount(name = `${this.definition.label} sandbox`): Account {
-    const account: Account = { id: this.definition.newAccountId(this.rng), name, createdAt: this.clock.now() };
+    let id = this.definition.newAccountId(this.rng);
+    // After a restore the seeded rng starts over: never hand out an id that is taken.
+    while (this.accounts.has(id)) id = this.definition.newAccountId(this.rng);
+    const account: Account = { id, name, createdAt: this.clock.now() };
     this.accounts.set(account.id, account);
     this.data.set(account.id, this.definition.newData());
     this.dirty = true;

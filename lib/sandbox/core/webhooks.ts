@@ -84,25 +84,38 @@ export class WebhookDispatcher {
     void task.finally(() => this.pending.delete(task));
   }
 
+  /** The first attempt; when it fails, retries continue on their own so later deliveries are not held up. */
   private async deliver(sub: Subscription, delivery: Delivery): Promise<void> {
-    for (let attempt = 0; attempt <= this.retryScheduleMs.length; attempt++) {
-      if (attempt > 0) {
-        this.stats.webhooks.retried += 1;
-        await this.clock.sleep(this.retryScheduleMs[attempt - 1]!);
-      }
-      if (sub.status !== "active") return;
-      const status = await this.post(sub, delivery.build(sub, attempt));
-      this.stats.webhooks.sent += 1;
-      this.log.push({ subscriptionId: sub.id, eventType: delivery.eventType, attempt, status, at: this.clock.now() });
-      if (this.log.length > 5000) this.log.splice(0, this.log.length - 5000);
-      if (typeof status === "number" && status >= 200 && status < 300) {
-        this.stats.webhooks.delivered += 1;
-        sub.failures = 0;
-        return;
-      }
+    if (await this.attempt(sub, delivery, 0)) return;
+    const retries = this.retry(sub, delivery);
+    this.pending.add(retries);
+    void retries.finally(() => this.pending.delete(retries));
+  }
+
+  private async retry(sub: Subscription, delivery: Delivery): Promise<void> {
+    for (let attempt = 1; attempt <= this.retryScheduleMs.length; attempt++) {
+      this.stats.webhooks.retried += 1;
+      await this.clock.sleep(this.retryScheduleMs[attempt - 1]!);
+      if (await this.attempt(sub, delivery, attempt)) return;
     }
+    if (sub.status !== "active") return;
     this.stats.webhooks.failed += 1;
     sub.failures += 1;
+  }
+
+  /** One POST; true when it was delivered (or the subscription is gone, so there is nothing to retry). */
+  private async attempt(sub: Subscription, delivery: Delivery, attempt: number): Promise<boolean> {
+    if (sub.status !== "active") return true;
+    const status = await this.post(sub, delivery.build(sub, attempt));
+    this.stats.webhooks.sent += 1;
+    this.log.push({ subscriptionId: sub.id, eventType: delivery.eventType, attempt, status, at: this.clock.now() });
+    if (this.log.length > 5000) this.log.splice(0, this.log.length - 5000);
+    if (typeof status === "number" && status >= 200 && status < 300) {
+      this.stats.webhooks.delivered += 1;
+      sub.failures = 0;
+      return true;
+    }
+    return false;
   }
 
   private async post(sub: Subscription, envelope: Envelope): Promise<number | "error"> {

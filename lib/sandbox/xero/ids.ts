@@ -1,0 +1,10 @@
+/** Version-4-shaped UUIDs from a seeded source, so seeded objects get the same ids every time. */
+import type { Rng } from "../core/rng";
+
+export function uuidFrom(rng: Rng): string {
+  const bytes = Array.from({ length: 16 }, () => rng.int(0, 255));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
