@@ -49,7 +49,15 @@ export default defineConfig({
       PORT: String(port),
       LOG_LEVEL: "warn",
       CONCORD_DEMO: "1",
-      ...(testDatabase ? { DATABASE_URL: testDatabase } : { CONCORD_DATA_DIR: ".data/e2e", EMBEDDED_DB_PORT: String(embeddedPort) }),
+      CONCORD_PROVIDERS: "sandbox",
+      // Sandboxes on their own ports, so a developer's `npm run sandbox` does not collide.
+      SANDBOX_STRIPE_PORT: "4201",
+      SANDBOX_QUICKBOOKS_PORT: "4202",
+      SANDBOX_XERO_PORT: "4203",
+      SANDBOX_HUBSPOT_PORT: "4204",
+      CONCORD_DATA_DIR: ".data/e2e",
+      SANDBOX_STATE_DIR: "none",
+      ...(testDatabase ? { DATABASE_URL: testDatabase } : { EMBEDDED_DB_PORT: String(embeddedPort) }),
     },
   },
 });

@@ -101,7 +101,7 @@ test.describe.serial("as every caller", () => {
 
   test("route handlers and API routes", async ({ playwright }) => {
     const viewer = await db().membership.findUniqueOrThrow({ where: { workspaceId_userId: { workspaceId: team.workspace.id, userId: team.people.VIEWER.id } } });
-    const ids: Record<string, string> = { viewerMembershipId: viewer.id, missingId: "does-not-exist" };
+    const ids: Record<string, string> = { viewerMembershipId: viewer.id, missingId: "does-not-exist", workspace: team.workspace.slug };
     const keys = new Map<Caller, string>([["outsider", await makeApiKey(outsider, "OWNER")]]);
     for (const role of ROLES) keys.set(role, await makeApiKey(team.people.OWNER, role));
     const request = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
@@ -115,6 +115,18 @@ test.describe.serial("as every caller", () => {
       if (entry.auth === "none") {
         const status = await send(entry.call, {});
         if (status !== entry.ok) failures.push(`${name} (public): expected ${entry.ok}, got ${status}`);
+        continue;
+      }
+      if (entry.auth === "session") {
+        for (const [caller, context] of callers) {
+          const response = await context.fetch(fill(entry.call), { method, maxRedirects: 0 });
+          const status = response.status();
+          const toSignIn = (response.headers().location ?? "").includes("/sign-in");
+          const expected =
+            caller === "anonymous" ? "sign-in" : entry.access === "user" ? entry.ok : caller === "outsider" ? 404 : can(caller, entry.access as Permission) ? entry.ok : 403;
+          const ok = expected === "sign-in" ? status === 303 && toSignIn : status === expected && !toSignIn;
+          if (!ok) failures.push(`${name} as ${caller}: expected ${expected}, got ${status}`);
+        }
         continue;
       }
       const anonymous = await send(entry.call, {});

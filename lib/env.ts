@@ -40,6 +40,21 @@ const schema = z.object({
   AUTH_GOOGLE_SECRET: z.string().optional(),
   /** Set by `npm run demo`: the sign-in page offers the demo account. */
   CONCORD_DEMO: z.enum(["0", "1"]).default("0"),
+  /** Old encryption keys (comma-separated base64) still accepted for reading tokens after a rotation. */
+  CONCORD_ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
+  /** "sandbox": every provider URL and credential defaults to the local sandboxes (the demo). */
+  CONCORD_PROVIDERS: z.enum(["real", "sandbox"]).default("real"),
+  STRIPE_CLIENT_ID: z.string().optional(),
+  STRIPE_CLIENT_SECRET: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  QUICKBOOKS_CLIENT_ID: z.string().optional(),
+  QUICKBOOKS_CLIENT_SECRET: z.string().optional(),
+  QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN: z.string().optional(),
+  XERO_CLIENT_ID: z.string().optional(),
+  XERO_CLIENT_SECRET: z.string().optional(),
+  XERO_WEBHOOK_KEY: z.string().optional(),
+  HUBSPOT_CLIENT_ID: z.string().optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().optional(),
   /** Where the demo keeps its embedded database and generated secrets. */
   CONCORD_DATA_DIR: z.string().min(1).default(".data"),
   /** TCP port of the embedded PostgreSQL (only when DATABASE_URL is unset). */

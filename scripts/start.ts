@@ -11,6 +11,7 @@ import { ConfigError, parseEnv, requireServerEnv } from "../lib/env";
 import { DEMO_ACCOUNT, ensureDemo } from "../lib/demo";
 import { applyMigrations, openLocalDatabase } from "./lib/database";
 import { bin, ROOT, run, start } from "./lib/run";
+import { startDemoSandboxes, subscribeDemoWebhooks } from "./lib/sandboxes";
 import { ensureLocalSecrets } from "./lib/secrets";
 
 const mode = process.argv[2];
@@ -61,14 +62,20 @@ async function main(): Promise<void> {
     NEXT_TELEMETRY_DISABLED: "1",
     // The demo account (known password) exists only where asked for, or on the embedded database.
     CONCORD_DEMO: process.env.CONCORD_DEMO || (database.embedded ? "1" : "0"),
+    // Without real provider credentials the app talks to the bundled sandboxes.
+    CONCORD_PROVIDERS: process.env.CONCORD_PROVIDERS || "sandbox",
   };
   requireServerEnv(parseEnv(childEnv));
   console.log(database.embedded ? `Embedded PostgreSQL on ${new URL(database.url).host} (data in ${path.relative(ROOT, dataDir)}/pglite)` : "Using DATABASE_URL");
+
+  const stopSandboxes = childEnv.CONCORD_PROVIDERS === "sandbox" ? await startDemoSandboxes(dataDir, childEnv) : async () => {};
+  if (childEnv.CONCORD_PROVIDERS === "sandbox") console.log("Provider sandboxes: Stripe, QuickBooks, Xero and HubSpot are local stand-ins (npm run sandbox documents them)");
 
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await stopSandboxes();
     await database.stop();
     process.exit(code);
   };
@@ -95,6 +102,19 @@ async function main(): Promise<void> {
     });
   }
   next.once("exit", (code) => void shutdown(code ?? 0));
+  if (childEnv.CONCORD_PROVIDERS === "sandbox") void wireWebhooks(childEnv.APP_URL!, childEnv);
+}
+
+/** Subscribes the sandboxes once the app answers (Xero checks the endpoint before it sends). */
+async function wireWebhooks(appUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const up = await fetch(`${appUrl}/api/health`).then((r) => r.ok, () => false);
+    if (up) {
+      await subscribeDemoWebhooks(appUrl, env).catch((error) => console.warn("webhook wiring failed:", error));
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 main().catch((error) => {

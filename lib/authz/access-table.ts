@@ -33,6 +33,8 @@ export const PAGES: Record<string, PageEntry> = {
   "/w/[workspace]/conflicts": { access: "workspace:view" },
   "/w/[workspace]/audit": { access: "audit:view" },
   "/w/[workspace]/connections": { access: "workspace:view" },
+  // Without a pending multi-account choice there is nothing to show: 404 even for those allowed.
+  "/w/[workspace]/connections/choose": { access: "connections:manage", ok: 404 },
   "/w/[workspace]/settings": { access: "workspace:view" },
   "/w/[workspace]/settings/members": { access: "workspace:view" },
   "/w/[workspace]/settings/api-keys": { access: "api-keys:manage" },
@@ -46,7 +48,8 @@ export type RouteEntry = {
   access: Access;
   call: string;
   body?: unknown;
-  auth: "none" | "api-key";
+  /** none: public; api-key: Authorization: Bearer; session: the signed-in person's cookie. */
+  auth: "none" | "api-key" | "session";
   /** Status for callers who may (the call may name something that does not exist: 404). */
   ok: number;
   /** The request a key of another workspace sends, naming this workspace's records: must be 404. */
@@ -57,6 +60,9 @@ export const ROUTES: Record<string, RouteEntry> = {
   "GET /api/health": { access: "public", auth: "none", call: "/api/health", ok: 200 },
   "GET /api/auth/[...nextauth]": { access: "public", auth: "none", call: "/api/auth/providers", ok: 200 },
   "POST /api/auth/[...nextauth]": { access: "public", auth: "none", call: "/api/auth/signout", ok: 302 },
+  "POST /api/webhooks/[provider]": { access: "public", auth: "none", call: "/api/webhooks/stripe", ok: 401 },
+  "GET /w/[workspace]/connections/[provider]/connect": { access: "connections:manage", auth: "session", call: "/w/:workspace/connections/stripe/connect", ok: 303 },
+  "GET /api/oauth/[provider]/callback": { access: "user", auth: "session", call: "/api/oauth/stripe/callback?state=forged&code=x", ok: 303 },
   "GET /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
   "POST /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
   "PUT /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
@@ -99,4 +105,6 @@ export const ACTIONS: Record<string, ActionEntry> = {
   "app/w/[workspace]/settings/members/actions.ts#removeMemberAction": { access: "members:manage", sample: { membershipId: "missing" } },
   "app/w/[workspace]/settings/api-keys/actions.ts#createApiKeyAction": { access: "api-keys:manage", sample: { name: "matrix", role: "VIEWER" } },
   "app/w/[workspace]/settings/api-keys/actions.ts#revokeApiKeyAction": { access: "api-keys:manage", sample: { apiKeyId: "missing" } },
+  "app/w/[workspace]/connections/actions.ts#disconnectAction": { access: "connections:manage", sample: { connectionId: "missing" } },
+  "app/w/[workspace]/connections/actions.ts#chooseAccountAction": { access: "connections:manage", sample: { flowId: "missing", account: "x" } },
 };

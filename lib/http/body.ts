@@ -8,7 +8,7 @@ import { ApiError } from "./errors";
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
-async function readLimited(request: Request, maxBytes: number): Promise<string> {
+export async function readLimited(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > maxBytes) throw new ApiError("payload_too_large", `The body is larger than ${maxBytes} bytes.`);
   if (!request.body) return "";

@@ -10,6 +10,10 @@ import path from "node:path";
 const GENERATED = {
   AUTH_SECRET: () => randomBytes(32).toString("base64url"),
   CONCORD_ENCRYPTION_KEY: () => randomBytes(32).toString("base64"),
+  // App-level webhook secrets; the demo subscribes the sandboxes with the same values.
+  STRIPE_WEBHOOK_SECRET: () => `whsec_${randomBytes(24).toString("base64url")}`,
+  QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN: () => randomBytes(24).toString("base64url"),
+  XERO_WEBHOOK_KEY: () => randomBytes(32).toString("base64"),
 } as const;
 
 type SecretName = keyof typeof GENERATED;

@@ -6,6 +6,7 @@
  * Pipeline for API routes: match → authenticate (provider's 401) → rate limits (provider's 429
  * with Retry-After) → injected faults (latency, 500/503, hang) → handler → stats.
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync, existsSync, renameSync } from "node:fs";
 import { Clock } from "./clock";
 import { Faults } from "./faults";
@@ -75,7 +76,9 @@ export class Sandbox<D> {
   readonly idempotency: IdempotencyCache;
   readonly oauth: OAuthServer;
   readonly webhooks: WebhookDispatcher;
-  readonly rng = new Rng("sandbox");
+  // Account ids and secrets must differ between sandbox instances (tests run several at once);
+  // seeded data stays deterministic through /_sandbox/seed's own seed.
+  readonly rng = new Rng(randomBytes(8).toString("hex"));
   accounts = new Map<string, Account>();
   data = new Map<string, D>();
   private readonly control = new Router();

@@ -101,6 +101,23 @@ describe("invoices through @hubspot/api-client", () => {
     expect(seen).toEqual(created.map((c) => c.id));
   });
 
+  it("reads the associations of many records in one v4 batch call (207 for records without any)", async () => {
+    const portal = await newPortal();
+    const client = sdk(portal);
+    const contact = await client.crm.contacts.basicApi.create({ properties: { email: "batch@acme.test" }, associations: [] });
+    const toContact = [{ to: { id: contact.id }, types: [{ associationCategory: HUBSPOT_DEFINED, associationTypeId: 177 }] }];
+    const linked = await client.crm.commerce.invoices.basicApi.create({ properties: { hs_currency: "USD", concord_invoice_id: "inv_1" }, associations: toContact });
+    const alone = await client.crm.commerce.invoices.basicApi.create({ properties: { hs_currency: "USD" }, associations: [] });
+    expect(linked.properties.concord_invoice_id).toBe("inv_1");
+
+    const batch = await client.crm.associations.v4.batchApi.getPage("invoices", "contacts", { inputs: [{ id: linked.id }, { id: alone.id }] });
+    expect(batch.results).toEqual([{ _from: { id: linked.id }, to: [{ toObjectId: Number(contact.id), associationTypes: [{ category: "HUBSPOT_DEFINED", typeId: 177, label: null }] }] }]);
+    expect(batch).toMatchObject({ status: "COMPLETE", numErrors: 1, errors: [expect.objectContaining({ subCategory: "crm.associations.NO_ASSOCIATIONS_FOUND", context: { fromObjectId: [alone.id] } })] });
+    const raw = await call("POST", "/crm/v4/associations/invoices/contacts/batch/read", { token: portal.accessToken, body: { inputs: [{ id: linked.id }] } });
+    expect(raw.status).toBe(200);
+    expect((await call("POST", "/crm/v4/associations/invoices/deals/batch/read", { token: portal.accessToken, body: { inputs: [] } })).status).toBe(400);
+  });
+
   it("searches by hs_lastmodifieddate, pages search results, and sees updates", async () => {
     const client = sdk(await newPortal());
     const invoices = client.crm.commerce.invoices;

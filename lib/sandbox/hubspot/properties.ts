@@ -64,6 +64,11 @@ const invoices: ObjectMeta = {
     hs_invoice_link: str,
     hs_invoice_source: { type: "enumeration", options: ["hubspot", "data_sync", "legacy_quickbooks_integration"] },
     hs_language: str,
+    // Custom properties an integrator defines once per portal (POST /crm/v3/properties/invoices);
+    // the sandbox has them built in because it doesn't model the properties API. Concord keeps
+    // its invoice id and the idempotency keys of the payments it applied here.
+    concord_invoice_id: str,
+    concord_payment_keys: str,
   },
   defaults: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
   always: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],

@@ -12,7 +12,7 @@ const LINES_SHOWN = 10;
 
 export function render<T extends object>(obj: T): T {
   const inv = obj as unknown as Invoice;
-  if (inv.object !== "invoice" || inv.lines.data.length <= LINES_SHOWN) return obj;
+  if (inv.object !== "invoice" || !inv.lines || inv.lines.data.length <= LINES_SHOWN) return obj; // a deleted invoice has no lines
   return { ...obj, lines: { ...inv.lines, data: inv.lines.data.slice(0, LINES_SHOWN), has_more: true } };
 }
 
@@ -34,6 +34,8 @@ function lookup(data: StripeData, id: string): object | undefined {
       return data.charges.byId[id];
     case "re":
       return data.refunds.byId[id];
+    case "pr":
+      return data.paymentRecords?.byId[id];
     default:
       return undefined;
   }

@@ -1,10 +1,11 @@
 /**
  * New Stripe objects in their full wire shape for the pinned API version (fields as in the SDK
  * types and Stripe's OpenAPI fixtures). Amounts are integers in the currency's minor unit.
- * https://docs.stripe.com/api/invoices/object, /api/invoiceitems/object, /api/customers/object
+ * https://docs.stripe.com/api/invoices/object, /api/invoiceitems/object, /api/customers/object,
+ * /api/payment-record/object
  */
 import type { Ctx } from "./context";
-import type { Customer, Invoice, InvoiceItem, InvoicePayment, LineItem, PaymentIntent } from "./types";
+import type { Customer, Invoice, InvoiceItem, InvoicePayment, LineItem, PaymentIntent, PaymentRecord } from "./types";
 
 export type AddressInput = { city?: string; country?: string; line1?: string; line2?: string; postal_code?: string; state?: string };
 export const address = (a: AddressInput) => ({
@@ -289,5 +290,50 @@ export function newInvoicePayment(ctx: Ctx, input: InvoicePaymentInput): Invoice
     payment: input.payment,
     status: "open",
     status_transitions: { canceled_at: null, paid_at: null },
+  };
+}
+
+export type PaymentRecordInput = {
+  id?: string;
+  currency: string;
+  amount: number;
+  outcome: "guaranteed" | "failed" | "canceled" | null;
+  customer: { customer: string | null; email: string | null; name: string | null; phone: string | null } | null;
+  customerPresence: "off_session" | "on_session" | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  method: { type: "custom"; display_name: string; custom_type: string | null } | { type: "payment_method"; payment_method: string };
+  paymentReference: string | null;
+};
+
+/** A payment reported to Stripe from outside it (a bank transfer, a check, another processor). */
+export function newPaymentRecord(ctx: Ctx, input: PaymentRecordInput): PaymentRecord {
+  const money = (value: number) => ({ currency: input.currency, value });
+  const settled = (outcome: PaymentRecordInput["outcome"]) => money(input.outcome === outcome ? input.amount : 0);
+  return {
+    id: input.id ?? ctx.id("pr"),
+    object: "payment_record",
+    amount: money(input.amount),
+    amount_authorized: money(input.outcome === "guaranteed" ? input.amount : 0),
+    amount_canceled: settled("canceled"),
+    amount_failed: settled("failed"),
+    amount_guaranteed: settled("guaranteed"),
+    amount_refunded: money(0),
+    amount_requested: money(input.amount),
+    application: null,
+    created: ctx.now,
+    customer_details: input.customer,
+    customer_presence: input.customerPresence,
+    description: input.description,
+    latest_payment_attempt_record: null,
+    livemode: false,
+    metadata: input.metadata,
+    payment_method_details:
+      input.method.type === "custom"
+        ? { billing_details: null, payment_method: null, type: "custom", custom: { display_name: input.method.display_name, type: input.method.custom_type } }
+        : { billing_details: null, payment_method: input.method.payment_method, type: "card" },
+    processor_details: { type: "custom", custom: { payment_reference: input.paymentReference } },
+    reported_by: "self",
+    shipping_details: null,
   };
 }

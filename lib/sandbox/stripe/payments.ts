@@ -1,10 +1,12 @@
 /**
  * Money moving: paying an invoice (its default PaymentIntent, or out of band), attaching other
- * PaymentIntents as partial payments, confirming intents with test cards, and refunds. Since
- * 2025-03-31.basil an invoice links to payments only through InvoicePayment objects, and its
- * `amount_paid` counts out-of-band payments too.
+ * PaymentIntents or Payment Records (payments made outside Stripe) as partial payments,
+ * confirming intents with test cards, and refunds. Since 2025-03-31.basil an invoice links to
+ * payments only through InvoicePayment objects, and its `amount_paid` counts out-of-band payments
+ * too; since 2025-10-29.clover a reported Payment Record can be attached to an invoice.
  * https://docs.stripe.com/api/invoices/pay
  * https://docs.stripe.com/invoicing/partial-payments
+ * https://docs.stripe.com/changelog/clover/2025-10-29/invoicing-payment-records
  * https://docs.stripe.com/api/refunds/create
  */
 import { declineFor, newCharge, newRefund, type Decline } from "./charges";
@@ -12,9 +14,9 @@ import { changes, copy, type Ctx } from "./context";
 import { fail, StripeApiError } from "./errors";
 import { addPayment, cancelDefaultPayment, credit, defaultPayment, finalize, openDefaultPayment, paymentsForIntent } from "./lifecycle";
 import { formatAmount } from "./money";
-import { newInvoicePayment } from "./objects";
+import { newInvoicePayment, newPaymentRecord } from "./objects";
 import { insert } from "./table";
-import type { Charge, Invoice, InvoicePayment, PaymentIntent, Refund } from "./types";
+import { paymentRecordsOf, type Charge, type Invoice, type InvoicePayment, type PaymentIntent, type PaymentRecord, type Refund } from "./types";
 
 function payable(ctx: Ctx, inv: Invoice): boolean {
   if (inv.status === "draft") finalize(ctx, inv); // Stripe finalizes a draft before paying it
@@ -94,8 +96,23 @@ export function payInvoice(ctx: Ctx, inv: Invoice, opts: { paymentMethod?: strin
   if (opts.outOfBand) {
     const before = copy(inv);
     cancelDefaultPayment(ctx, inv, "abandoned");
-    const record = addPayment(ctx, newInvoicePayment(ctx, { invoice: inv, amount, isDefault: false, payment: { type: "payment_record", payment_record: ctx.id("pr") } }));
-    markPaid(ctx, record, amount);
+    // Stripe keeps an out-of-band payment as a Payment Record of its own.
+    const record = insert(
+      paymentRecordsOf(ctx.data),
+      newPaymentRecord(ctx, {
+        currency: inv.currency,
+        amount,
+        outcome: "guaranteed",
+        customer: { customer: inv.customer as string, email: inv.customer_email, name: inv.customer_name ?? null, phone: inv.customer_phone ?? null },
+        customerPresence: null,
+        description: null,
+        metadata: {},
+        method: { type: "custom", display_name: "Paid out of band", custom_type: null },
+        paymentReference: null,
+      }),
+    );
+    const payment = addPayment(ctx, newInvoicePayment(ctx, { invoice: inv, amount, isDefault: false, payment: { type: "payment_record", payment_record: record.id } }));
+    markPaid(ctx, payment, amount);
     credit(ctx, inv, amount);
     ctx.emit("invoice.updated", inv, changes(before, inv));
     ctx.emit("invoice.paid", inv);
@@ -118,14 +135,33 @@ export function attachPayment(ctx: Ctx, inv: Invoice, intent: PaymentIntent): vo
   if (intent.status === "succeeded") applyIntent(ctx, inv, payment, intent);
 }
 
+/**
+ * POST /v1/invoices/:id/attach_payment with `payment_record`: a payment made outside Stripe pays
+ * part (or all) of the invoice; a record still pending waits as an open invoice payment.
+ */
+export function attachRecord(ctx: Ctx, inv: Invoice, record: PaymentRecord): void {
+  if (inv.status !== "open" && inv.status !== "uncollectible") throw fail.state(`You can only attach payments to open invoices; this invoice is ${inv.status}.`, "invoice_not_editable");
+  if (record.amount.currency !== inv.currency) throw fail.invalidParam("payment_record", `The PaymentRecord's currency (${record.amount.currency}) must match the invoice's currency (${inv.currency}).`);
+  if (record.amount_failed.value > 0 || record.amount_canceled.value > 0) throw fail.invalidParam("payment_record", `The PaymentRecord ${record.id} failed or was canceled and can't pay an invoice.`);
+  const taken = Object.values(ctx.data.invoicePayments.byId).some((p) => p.payment.payment_record === record.id && p.status !== "canceled");
+  if (taken) throw fail.invalidParam("payment_record", `The PaymentRecord ${record.id} is already attached to an invoice.`);
+  const payment = addPayment(ctx, newInvoicePayment(ctx, { invoice: inv, amount: record.amount.value, isDefault: false, payment: { type: "payment_record", payment_record: record.id } }));
+  if (record.amount_guaranteed.value > 0) applyAmount(ctx, inv, payment, record.amount_guaranteed.value);
+}
+
 function applyIntent(ctx: Ctx, inv: Invoice, payment: InvoicePayment, intent: PaymentIntent): void {
+  applyAmount(ctx, inv, payment, intent.amount_received);
+}
+
+/** Marks `payment` paid with `amount` and credits the invoice, with the events Stripe sends. */
+function applyAmount(ctx: Ctx, inv: Invoice, payment: InvoicePayment, amount: number): void {
   const before = copy(inv);
   if (payment.is_default) {
     inv.attempted = true;
     inv.attempt_count += 1;
   }
-  markPaid(ctx, payment, intent.amount_received);
-  credit(ctx, inv, intent.amount_received);
+  markPaid(ctx, payment, amount);
+  credit(ctx, inv, amount);
   ctx.emit("invoice.updated", inv, changes(before, inv));
   if (inv.amount_overpaid > before.amount_overpaid) ctx.emit("invoice.overpaid", inv);
   if (inv.status === "paid") {

@@ -53,7 +53,9 @@ export function route<S extends z.ZodType>(schema: S, handler: Handler<z.output<
         try {
           const result = handler(context(api, requestId, key), params, req, api);
           const paths = (params as { expand?: string[] }).expand;
-          const body = typeof result === "string" ? result : JSON.stringify(paths?.length ? expand(api.data, result, paths) : result);
+          // Invoices show their first 10 lines in every answer, as in lists and events.
+          const shown = typeof result === "string" ? result : render(result);
+          const body = typeof shown === "string" ? shown : JSON.stringify(paths?.length ? expand(api.data, shown, paths) : shown);
           return { status: 200, body, headers: { ...stripeHeaders(requestId), ...(key ? { "idempotency-key": key } : {}) } };
         } catch (error) {
           if (error instanceof StripeApiError) return errorResponse(error, requestId);

@@ -95,6 +95,62 @@ describe("invoices through the SDK", () => {
     expect((await stripe.charges.list({ customer: customer.id })).data).toHaveLength(charges);
   });
 
+  it("attaches Payment Records of payments made outside Stripe, partial then the rest", async () => {
+    const customer = await stripe.customers.create({ name: "Oceanic Freight" });
+    const inv = await stripe.invoices.finalizeInvoice((await draftWithItems(customer.id, [10_000])).id);
+    const report = (value: number, reference: string) =>
+      stripe.paymentRecords.reportPayment({
+        amount_requested: { currency: "usd", value },
+        initiated_at: 1_780_000_000,
+        outcome: "guaranteed",
+        guaranteed: { guaranteed_at: 1_780_000_000 },
+        payment_method_details: { type: "custom", custom: { display_name: "Bank transfer" } },
+        processor_details: { type: "custom", custom: { payment_reference: reference } },
+        customer_details: { customer: customer.id },
+        metadata: { source: "books" },
+      });
+    const first = await report(4_000, "wire-1");
+    expect(first).toMatchObject({ object: "payment_record", amount_guaranteed: { currency: "usd", value: 4_000 }, reported_by: "self", metadata: { source: "books" } });
+    expect(first.processor_details.custom?.payment_reference).toBe("wire-1");
+    expect((await stripe.paymentRecords.retrieve(first.id)).id).toBe(first.id);
+
+    const partly = await stripe.invoices.attachPayment(inv.id, { payment_record: first.id, expand: ["amount_paid_off_stripe"] });
+    expect(partly).toMatchObject({ status: "open", amount_paid: 4_000, amount_remaining: 6_000, amount_paid_off_stripe: 4_000 });
+    await expect(stripe.invoices.attachPayment(inv.id, { payment_record: first.id })).rejects.toMatchObject({ statusCode: 400, param: "payment_record" });
+    await expect(stripe.invoices.attachPayment(inv.id, { payment_record: "pr_missing" })).rejects.toMatchObject({ statusCode: 400, code: "resource_missing" });
+    const jpy = await stripe.paymentRecords.reportPayment({
+      amount_requested: { currency: "jpy", value: 500 },
+      initiated_at: 1_780_000_000,
+      outcome: "guaranteed",
+      guaranteed: { guaranteed_at: 1_780_000_000 },
+      payment_method_details: { type: "custom", custom: { display_name: "Cash" } },
+    });
+    await expect(stripe.invoices.attachPayment(inv.id, { payment_record: jpy.id })).rejects.toMatchObject({ param: "payment_record" });
+
+    const paid = await stripe.invoices.attachPayment(inv.id, { payment_record: (await report(6_000, "wire-2")).id });
+    expect(paid).toMatchObject({ status: "paid", amount_paid: 10_000, amount_remaining: 0 });
+    const payments = await stripe.invoicePayments.list({ invoice: inv.id, status: "paid" });
+    expect(payments.data.map((p) => [p.payment.type, p.amount_paid]).sort()).toEqual([
+      ["payment_record", 4_000],
+      ["payment_record", 6_000],
+    ]);
+    const byRecord = await stripe.invoicePayments.list({ invoice: inv.id, payment: { type: "payment_record", payment_record: first.id } });
+    expect(byRecord.data.map((p) => p.amount_paid)).toEqual([4_000]);
+  });
+
+  it("refuses a due date that has passed", async () => {
+    const customer = await stripe.customers.create({ name: "Cyberdyne" });
+    const past = Math.floor(Date.now() / 1000) - 86_400;
+    await expect(stripe.invoices.create({ customer: customer.id, collection_method: "send_invoice", due_date: past })).rejects.toMatchObject({ statusCode: 400, param: "due_date" });
+    const future = Math.floor(Date.now() / 1000) + 86_400;
+    expect((await stripe.invoices.create({ customer: customer.id, collection_method: "send_invoice", due_date: future })).due_date).toBe(future);
+  });
+
+  it("answers the account a key acts for", async () => {
+    const account = await stripe.accounts.retrieveCurrent();
+    expect(account).toMatchObject({ id: accountId, object: "account", business_profile: { name: "Acme Sandbox" }, settings: { dashboard: { display_name: "Acme Sandbox" } } });
+  });
+
   it("declines a test card with a 402 card error and leaves the invoice open", async () => {
     const customer = await stripe.customers.create({ name: "Soylent Foods" });
     const inv = await stripe.invoices.finalizeInvoice((await draftWithItems(customer.id, [2_000])).id);

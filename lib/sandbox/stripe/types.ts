@@ -13,6 +13,7 @@ export type InvoicePayment = Stripe.InvoicePayment;
 export type PaymentIntent = Stripe.PaymentIntent;
 export type Charge = Stripe.Charge;
 export type Refund = Stripe.Refund;
+export type PaymentRecord = Stripe.PaymentRecord;
 export type WebhookEndpoint = Omit<Stripe.WebhookEndpoint, "secret">;
 
 export type LineItem = Omit<Stripe.InvoiceLineItem, "quantity_decimal" | "pricing"> & {
@@ -31,7 +32,6 @@ export type InvoiceItem = Omit<Stripe.InvoiceItem, "quantity_decimal" | "pricing
 
 /** An event as stored: its JSON is rendered once, when it happens, so it never changes. */
 export type EventRecord = { id: string; type: string; created: number; json: string };
-
 
 /**
  * Objects of one kind: by id, plus ids in list order (created ascending, ties by insertion), so
@@ -52,6 +52,11 @@ export type StripeData = {
   paymentIntents: Table<PaymentIntent>;
   charges: Table<Charge>;
   refunds: Table<Refund>;
+  /**
+   * Payments reported from outside Stripe (out-of-band invoice payments). Optional because state
+   * files saved before records were modelled lack it: read it through `paymentRecordsOf`.
+   */
+  paymentRecords?: Table<PaymentRecord>;
   events: Table<EventRecord>;
   webhookEndpoints: Table<WebhookEndpoint>;
   /** webhook endpoint id → the core subscription that delivers to it. */
@@ -76,9 +81,14 @@ export function newStripeData(): StripeData {
     paymentIntents: emptyTable(),
     charges: emptyTable(),
     refunds: emptyTable(),
+    paymentRecords: emptyTable(),
     events: emptyTable(),
     webhookEndpoints: emptyTable(),
     endpointSubscriptions: {},
     seedRuns: 0,
   };
+}
+
+export function paymentRecordsOf(data: StripeData): Table<PaymentRecord> {
+  return (data.paymentRecords ??= emptyTable());
 }

@@ -1,6 +1,7 @@
 /**
  * Invoice state changes: finalize, pay (a test card, or `paid_out_of_band`), void,
- * mark_uncollectible, send, and attach_payment (a separate PaymentIntent as a partial payment).
+ * mark_uncollectible, send, and attach_payment (a separate PaymentIntent, or a Payment Record of a
+ * payment made outside Stripe, as a partial payment).
  * https://docs.stripe.com/api/invoices/finalize, /pay, /void, /mark_uncollectible, /send, /attach_payment
  */
 import { z } from "zod";
@@ -9,9 +10,9 @@ import { fail } from "../errors";
 import { finalize, markUncollectible, voidInvoice } from "../lifecycle";
 import { mustFind } from "../listing";
 import { bool, expand, str } from "../params";
-import { attachPayment, payInvoice } from "../payments";
+import { attachPayment, attachRecord, payInvoice } from "../payments";
 import { route } from "../route";
-import type { StripeData } from "../types";
+import { paymentRecordsOf, type StripeData } from "../types";
 
 const ignored = z.unknown().optional();
 const plain = z.strictObject({ expand: expand() });
@@ -86,9 +87,12 @@ export function invoiceActionRoutes(api: ApiRoutes<StripeData>): void {
       "/v1/invoices/:id/attach_payment",
       route(attachSchema, (ctx, p, req) => {
         const inv = mustFind(ctx.data.invoices, "invoice", req.params.id!);
-        if (p.payment_record !== undefined) throw fail.noSuch("payment record", p.payment_record, "payment_record");
-        if (p.payment_intent === undefined) throw fail.missingParam("payment_intent");
-        attachPayment(ctx, inv, mustFind(ctx.data.paymentIntents, "payment_intent", p.payment_intent, "payment_intent"));
+        if (p.payment_record !== undefined && p.payment_intent !== undefined) {
+          throw fail.invalidParam("payment_record", "You may only specify one of these parameters: payment_intent, payment_record.", "parameters_exclusive");
+        }
+        if (p.payment_record !== undefined) attachRecord(ctx, inv, mustFind(paymentRecordsOf(ctx.data), "payment record", p.payment_record, "payment_record"));
+        else if (p.payment_intent === undefined) throw fail.missingParam("payment_intent");
+        else attachPayment(ctx, inv, mustFind(ctx.data.paymentIntents, "payment_intent", p.payment_intent, "payment_intent"));
         return inv;
       }),
     );

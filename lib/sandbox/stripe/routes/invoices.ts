@@ -72,7 +72,9 @@ const listSchema = z.strictObject({
 const lineListSchema = z.strictObject(listParams);
 
 /** `due_date` applies to send_invoice invoices only, from itself or `days_until_due`. */
-function dueDate(method: Invoice["collection_method"], p: { due_date?: number; days_until_due?: number }, from: number): number | null {
+function dueDate(method: Invoice["collection_method"], p: { due_date?: number; days_until_due?: number }, from: number, keeping = false): number | null {
+  // Stripe refuses a due date that has passed (a kept one may have passed since it was set).
+  if (p.due_date !== undefined && p.due_date <= from && !keeping) throw fail.invalidParam("due_date", "Invalid timestamp: must be an integer Unix timestamp in the future.");
   const due = p.due_date ?? (p.days_until_due !== undefined ? from + p.days_until_due * 86_400 : undefined);
   if (method === "charge_automatically") {
     if (due !== undefined) throw fail.invalidParam(p.due_date !== undefined ? "due_date" : "days_until_due", "You can only set `due_date` or `days_until_due` when `collection_method` is `send_invoice`.");
@@ -129,7 +131,8 @@ export function invoiceRoutes(api: ApiRoutes<StripeData>): void {
         const before = copy(inv);
         if (p.collection_method !== undefined || p.due_date !== undefined || p.days_until_due !== undefined) {
           inv.collection_method = p.collection_method ?? inv.collection_method;
-          inv.due_date = dueDate(inv.collection_method, p.due_date === undefined && p.days_until_due === undefined && inv.due_date !== null ? { due_date: inv.due_date } : p, ctx.now);
+          const keep = p.due_date === undefined && p.days_until_due === undefined && inv.due_date !== null;
+          inv.due_date = dueDate(inv.collection_method, keep ? { due_date: inv.due_date! } : p, ctx.now, keep);
         }
         if (p.auto_advance !== undefined) inv.auto_advance = p.auto_advance;
         if (p.description !== undefined) inv.description = p.description;

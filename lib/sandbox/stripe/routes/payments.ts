@@ -69,7 +69,10 @@ export function paymentRoutes(api: ApiRoutes<StripeData>): void {
           listOf(ctx.data.invoicePayments, "invoice payment", p, "/v1/invoice_payments", (ip) => {
             if (p.invoice !== undefined && ip.invoice !== p.invoice) return false;
             if (p.status !== undefined && ip.status !== p.status) return false;
-            if (p.payment && (ip.payment.type !== p.payment.type || (p.payment.payment_intent !== undefined && ip.payment.payment_intent !== p.payment.payment_intent))) return false;
+            if (p.payment) {
+              const { type, payment_intent: intent, payment_record: record } = p.payment;
+              if (ip.payment.type !== type || (intent !== undefined && ip.payment.payment_intent !== intent) || (record !== undefined && ip.payment.payment_record !== record)) return false;
+            }
             return inRange(ip.created, p.created);
           }),
       ),

@@ -1,0 +1,23 @@
+"use server";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { workspaceAction } from "@/lib/actions/define";
+import { idSchema } from "@/lib/authz/schemas";
+import { chooseAccount } from "@/lib/connections/connect";
+import { disconnect } from "@/lib/connections/manage";
+
+export const disconnectAction = workspaceAction(
+  { permission: "connections:manage", input: z.object({ connectionId: idSchema }) },
+  async (ctx, input) => {
+    const { revoked } = await disconnect(ctx, input.connectionId);
+    return { ok: true, data: undefined, message: revoked ? "Disconnected. Concord's access was revoked at the provider." : "Disconnected." };
+  },
+);
+
+export const chooseAccountAction = workspaceAction(
+  { permission: "connections:manage", input: z.object({ flowId: idSchema, account: z.string().min(1, "Choose an account").max(200) }) },
+  async (ctx, input) => {
+    const outcome = await chooseAccount(ctx, input.flowId, input.account);
+    redirect(`/w/${ctx.workspace.slug}/connections?notice=${outcome.kind === "done" ? outcome.notice : outcome.kind === "error" ? outcome.notice : "failed"}&provider=${"provider" in outcome ? outcome.provider : ""}`);
+  },
+);
