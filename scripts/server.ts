@@ -7,14 +7,20 @@ import http from "node:http";
 import next from "next";
 import { CLIENT_IP_HEADER, resolveClientIp, signedClientIp } from "../lib/auth/client-ip";
 import { ConfigError, parseEnv, requireServerEnv } from "../lib/env";
+import { handleWebhook, webhookProvider } from "../lib/webhooks/node-handler";
 import { ROOT } from "./lib/run";
 
 async function main(): Promise<void> {
+  // tsx turns on source-mapped stack traces; Next.js creates errors on hot paths, and mapping
+  // each one reads source maps from disk. Production stack traces stay as compiled.
+  process.setSourceMapsEnabled(false);
   const env = requireServerEnv(parseEnv(process.env));
   const app = next({ dev: false, dir: ROOT, hostname: env.HOST, port: env.PORT });
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = http.createServer((req, res) => {
+    const webhook = webhookProvider(req.method, req.url);
+    if (webhook) return void handleWebhook(webhook, req, res);
     const forwarded = req.headers["x-forwarded-for"];
     const ip = resolveClientIp(req.socket.remoteAddress ?? "", Array.isArray(forwarded) ? forwarded.join(",") : forwarded, env.TRUSTED_PROXY_HOPS);
     req.headers[CLIENT_IP_HEADER] = signedClientIp(ip, env.AUTH_SECRET);

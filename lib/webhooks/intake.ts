@@ -6,7 +6,6 @@
  * connected are acknowledged and stored as IGNORED, so providers stop retrying them.
  */
 import { db, type DbOrTx } from "../db";
-import type { Prisma } from "../db/generated/client";
 import { connectorFor } from "../connectors";
 import { providerSettings } from "../connectors/config";
 import { WebhookPayloadError } from "../connectors/errors";
@@ -17,6 +16,8 @@ import { log } from "../log";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 const UNKNOWN = "unknown";
+const NO_CONNECTION = "No workspace has connected this account.";
+const DISCONNECTED = "The connection is disconnected.";
 
 export type IntakeSummary = { events: number; stored: number; duplicates: number; ignored: number };
 
@@ -35,36 +36,35 @@ export async function receiveWebhook(provider: ProviderId, request: WebhookReque
   }
   if (events.length === 0) return { events: 0, stored: 0, duplicates: 0, ignored: 0 }; // e.g. Xero's intent to receive
 
-  const accountIds = [...new Set(events.map((e) => e.accountId))];
-  const connections = await client.connection.findMany({
-    where: { provider: toPrismaProvider(provider), externalAccountId: { in: accountIds } },
-    select: { id: true, workspaceId: true, externalAccountId: true, status: true },
-  });
-  type Row = Prisma.WebhookDeliveryCreateManyInput;
-  const rows = events.flatMap((event): Row[] => {
-    const base = {
-      provider: toPrismaProvider(provider),
-      accountId: event.accountId,
-      eventId: event.eventId,
-      eventType: event.eventType,
-      hints: event.hints,
-      rawBody: request.rawBody,
-    };
-    const targets = connections.filter((c) => c.externalAccountId === event.accountId);
-    if (targets.length === 0) return [{ ...base, routedTo: UNKNOWN, status: "IGNORED", lastError: "No workspace has connected this account." }];
-    return targets.map((c) => ({
-      ...base,
-      routedTo: c.id,
-      connectionId: c.id,
-      workspaceId: c.workspaceId,
-      status: c.status === "DISCONNECTED" ? "IGNORED" : "RECEIVED",
-      lastError: c.status === "DISCONNECTED" ? "The connection is disconnected." : null,
-    }));
-  });
-  const { count } = await client.webhookDelivery.createMany({ data: rows, skipDuplicates: true });
-  const routed = [...new Set(rows.flatMap((r) => (r.connectionId ? [r.connectionId] : [])))];
-  if (routed.length) await client.connection.updateMany({ where: { id: { in: routed } }, data: { lastWebhookAt: now } });
-  const ignored = rows.filter((r) => r.status === "IGNORED").length;
+  // One round trip: route each event to the connections of its account (or "unknown"), insert
+  // what is new, and note when each connection last heard from its provider.
+  const [result] = await client.$queryRaw<{ rows: bigint; stored: bigint; ignored: bigint }[]>`
+    WITH incoming AS (
+      SELECT * FROM unnest(${events.map((e) => e.accountId)}::text[], ${events.map((e) => e.eventId)}::text[],
+                           ${events.map((e) => e.eventType)}::text[], ${events.map((e) => JSON.stringify(e.hints))}::jsonb[])
+               AS e("accountId", "eventId", "eventType", hints)
+    ), routes AS (
+      SELECT i.*, c.id AS "connectionId", c."workspaceId", c.status
+      FROM incoming i
+      LEFT JOIN "Connection" c ON c.provider = ${toPrismaProvider(provider)}::"Provider" AND c."externalAccountId" = i."accountId"
+    ), inserted AS (
+      INSERT INTO "WebhookDelivery" (id, provider, "accountId", "eventId", "routedTo", "eventType", hints, "rawBody", status, "lastError", "connectionId", "workspaceId", "receivedAt")
+      SELECT gen_random_uuid()::text, ${toPrismaProvider(provider)}::"Provider", r."accountId", r."eventId", COALESCE(r."connectionId", ${UNKNOWN}), r."eventType", r.hints, ${request.rawBody},
+             CASE WHEN r."connectionId" IS NULL OR r.status = 'DISCONNECTED' THEN 'IGNORED'::"DeliveryStatus" ELSE 'RECEIVED'::"DeliveryStatus" END,
+             CASE WHEN r."connectionId" IS NULL THEN ${NO_CONNECTION} WHEN r.status = 'DISCONNECTED' THEN ${DISCONNECTED} END,
+             r."connectionId", r."workspaceId", ${now}
+      FROM routes r
+      ON CONFLICT (provider, "accountId", "eventId", "routedTo") DO NOTHING
+      RETURNING 1
+    ), touched AS (
+      UPDATE "Connection" SET "lastWebhookAt" = ${now} WHERE id IN (SELECT "connectionId" FROM routes WHERE "connectionId" IS NOT NULL) RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM routes) AS rows, (SELECT count(*) FROM inserted) AS stored,
+           (SELECT count(*) FROM routes WHERE "connectionId" IS NULL OR status = 'DISCONNECTED') AS ignored,
+           (SELECT count(*) FROM touched) AS touched`;
+  const rows = Number(result!.rows);
+  const count = Number(result!.stored);
+  const ignored = Number(result!.ignored);
   if (ignored) log().info({ provider, ignored }, "webhook events for accounts without an active connection");
-  return { events: events.length, stored: count, duplicates: rows.length - count, ignored };
+  return { events: events.length, stored: count, duplicates: rows - count, ignored };
 }

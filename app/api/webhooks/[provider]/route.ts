@@ -1,13 +1,17 @@
-import { NextResponse } from "next/server";
 import { PROVIDER_IDS, type ProviderId } from "@/lib/connectors/types";
 import { readLimited } from "@/lib/http/body";
 import { ApiError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { appUrl } from "@/lib/urls";
 import { MAX_WEBHOOK_BYTES, receiveWebhook } from "@/lib/webhooks/intake";
+import { answerFor } from "@/lib/webhooks/respond";
 
 export const dynamic = "force-dynamic";
 
+/**
+ * Webhook intake under `next dev` and any deployment that serves Next.js directly; the app's own
+ * server (scripts/server.ts) answers these requests earlier with lib/webhooks/node-handler.ts.
+ */
 export const POST = route<{ params: Promise<{ provider: string }> }>(async (request, { params }) => {
   const { provider } = await params;
   if (!(PROVIDER_IDS as readonly string[]).includes(provider)) throw new ApiError("not_found", "No such webhook endpoint.");
@@ -15,7 +19,6 @@ export const POST = route<{ params: Promise<{ provider: string }> }>(async (requ
   // The URL as the provider addressed it (HubSpot signs it): the public URL, not the one behind a proxy.
   const url = appUrl(request.nextUrl.pathname + request.nextUrl.search);
   const summary = await receiveWebhook(provider as ProviderId, { method: "POST", url, headers: request.headers, rawBody });
-  // Xero expects an empty body (its intent-to-receive check included).
-  if (provider === "xero") return new NextResponse(null, { status: 200 });
-  return NextResponse.json({ received: summary.events, stored: summary.stored, duplicates: summary.duplicates, ignored: summary.ignored });
+  const answer = answerFor(provider as ProviderId, summary);
+  return new Response(answer.body, { status: answer.status, headers: answer.body ? { "content-type": "application/json" } : {} });
 });
