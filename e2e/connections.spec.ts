@@ -111,3 +111,21 @@ test("members and viewers see connections but cannot change them", async ({ page
   const response = await page.goto(`/w/${workspace.slug}/connections/stripe/connect`);
   expect(response?.status()).toBe(403);
 });
+
+test("a new connection syncs right away, and Sync now runs again", async ({ page }) => {
+  const owner = await makePerson("syncer");
+  await signInThroughForm(page, owner.email, owner.password);
+  await page.goto(`/w/${owner.workspace.slug}/connections`);
+  await page.getByTestId("connect-xero").click();
+  await consent(page, "Approve");
+  const state = page.getByTestId("connection-xero").getByTestId("sync-state");
+  await expect(async () => {
+    await page.reload();
+    await expect(state).toHaveText(/Last sync succeeded/, { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await page.getByTestId("connection-xero").getByRole("button", { name: "Sync now" }).click();
+  await expect(async () => {
+    await page.reload();
+    await expect(state).toHaveText(/Last sync succeeded/, { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+});

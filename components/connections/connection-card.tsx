@@ -1,5 +1,6 @@
 import type { ConnectionView } from "@/lib/connections/manage";
 import { DisconnectButton } from "./disconnect-button";
+import { SyncControls, type RunSummary } from "./sync-controls";
 
 const STATUS: Record<ConnectionView["status"], { text: string; style: string }> = {
   ACTIVE: { text: "Connected", style: "bg-emerald-50 text-emerald-800 ring-emerald-200" },
@@ -12,7 +13,7 @@ function when(date: Date | null): string {
   return date ? date.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "never";
 }
 
-export function ConnectionCard({ connection: c, label, workspace, manage }: { connection: ConnectionView; label: string; workspace: string; manage: boolean }) {
+export function ConnectionCard({ connection: c, label, workspace, manage, run }: { connection: ConnectionView; label: string; workspace: string; manage: boolean; run: RunSummary }) {
   const status = STATUS[c.status];
   return (
     <li className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200" data-testid={`connection-${c.provider}`}>
@@ -46,6 +47,7 @@ export function ConnectionCard({ connection: c, label, workspace, manage }: { co
           {c.lastError}
         </p>
       ) : null}
+      {c.status === "ACTIVE" ? <SyncControls workspace={workspace} connectionId={c.id} run={run} manage={manage} /> : null}
       {manage ? (
         <div className="mt-4 flex gap-2">
           {c.status !== "ACTIVE" ? (

@@ -106,5 +106,6 @@ export const ACTIONS: Record<string, ActionEntry> = {
   "app/w/[workspace]/settings/api-keys/actions.ts#createApiKeyAction": { access: "api-keys:manage", sample: { name: "matrix", role: "VIEWER" } },
   "app/w/[workspace]/settings/api-keys/actions.ts#revokeApiKeyAction": { access: "api-keys:manage", sample: { apiKeyId: "missing" } },
   "app/w/[workspace]/connections/actions.ts#disconnectAction": { access: "connections:manage", sample: { connectionId: "missing" } },
+  "app/w/[workspace]/connections/actions.ts#syncNowAction": { access: "connections:manage", sample: { connectionId: "missing" } },
   "app/w/[workspace]/connections/actions.ts#chooseAccountAction": { access: "connections:manage", sample: { flowId: "missing", account: "x" } },
 };

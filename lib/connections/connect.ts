@@ -15,6 +15,7 @@ import { ApiError } from "../http/errors";
 import { log } from "../log";
 import { appUrl } from "../urls";
 import { open, seal } from "./crypto";
+import { pullConnection } from "../sync/pull";
 import { openTokens, sealTokens } from "./tokens";
 
 const FLOW_MINUTES = 10;
@@ -61,7 +62,7 @@ export async function startConnect(ctx: WorkspaceContext, provider: ProviderId, 
 export type Notice = "connected" | "reconnected" | "denied" | "expired" | "replayed" | "invalid" | "wrong_user" | "already_connected" | "wrong_account" | "failed";
 
 export type ConnectOutcome =
-  | { kind: "done"; slug: string; notice: Notice; provider: ProviderId }
+  | { kind: "done"; slug: string; notice: Notice; provider: ProviderId; connectionId: string }
   | { kind: "choose"; slug: string; flowId: string }
   | { kind: "error"; slug: string | null; notice: Notice; provider: ProviderId };
 
@@ -123,6 +124,15 @@ export async function pendingChoice(ctx: WorkspaceContext, flowId: string): Prom
 }
 
 async function saveConnection(ctx: WorkspaceContext, provider: ProviderId, account: AccountIdentity, tokens: TokenSet, reconnectId: string | null): Promise<ConnectOutcome> {
+  const outcome = await storeConnection(ctx, provider, account, tokens, reconnectId);
+  // The first pull starts right away (a backfill for a new connection); its progress shows on the page.
+  if (outcome.kind === "done") {
+    void pullConnection(outcome.connectionId).catch((error) => log().warn({ err: error instanceof Error ? error.message : String(error) }, "first pull did not start"));
+  }
+  return outcome;
+}
+
+async function storeConnection(ctx: WorkspaceContext, provider: ProviderId, account: AccountIdentity, tokens: TokenSet, reconnectId: string | null): Promise<ConnectOutcome> {
   const slug = ctx.workspace.slug;
   return db().$transaction(async (tx) => {
     const where = { workspaceId_provider_externalAccountId: { workspaceId: ctx.workspace.id, provider: toPrismaProvider(provider), externalAccountId: account.externalAccountId } };
@@ -145,6 +155,6 @@ async function saveConnection(ctx: WorkspaceContext, provider: ProviderId, accou
       connectionId: connection.id,
       changes: { provider, account: account.externalAccountId, name: account.displayName },
     });
-    return { kind: "done", slug, notice: existing ? "reconnected" : "connected", provider } as const;
+    return { kind: "done", slug, notice: existing ? "reconnected" : "connected", provider, connectionId: connection.id } as const;
   });
 }

@@ -5,6 +5,7 @@ import { workspaceAction } from "@/lib/actions/define";
 import { idSchema } from "@/lib/authz/schemas";
 import { chooseAccount } from "@/lib/connections/connect";
 import { disconnect } from "@/lib/connections/manage";
+import { startPull } from "@/lib/sync/start";
 
 export const disconnectAction = workspaceAction(
   { permission: "connections:manage", input: z.object({ connectionId: idSchema }) },
@@ -19,5 +20,13 @@ export const chooseAccountAction = workspaceAction(
   async (ctx, input) => {
     const outcome = await chooseAccount(ctx, input.flowId, input.account);
     redirect(`/w/${ctx.workspace.slug}/connections?notice=${outcome.kind === "done" ? outcome.notice : outcome.kind === "error" ? outcome.notice : "failed"}&provider=${"provider" in outcome ? outcome.provider : ""}`);
+  },
+);
+
+export const syncNowAction = workspaceAction(
+  { permission: "connections:manage", input: z.object({ connectionId: idSchema }) },
+  async (ctx, input) => {
+    await startPull(ctx, input.connectionId);
+    return { ok: true, data: undefined, message: "Sync started." };
   },
 );

@@ -1,0 +1,119 @@
+/**
+ * Pulling a connection: a backfill pages through every customer, invoice and payment (taking the
+ * incremental cursor first, so nothing that changes meanwhile is missed); an incremental pull
+ * follows the provider's change feed from the saved cursor. Progress is kept in a SyncRun and the
+ * cursor is saved after each page, so a pull that dies resumes instead of starting over.
+ */
+import { db } from "../db";
+import { connectorFor } from "../connectors";
+import { ProviderError } from "../connectors/errors";
+import type { EntityKind, Page, ProviderClient, ProviderId } from "../connectors/types";
+import { accessToken, ConnectionUnavailableError } from "../connections/tokens";
+import { log } from "../log";
+import { upsertRecords, type AnyRecord } from "./records";
+
+type Cursors = { changes?: string };
+export type PullKind = "BACKFILL" | "INCREMENTAL";
+export type PullSummary = { runId: string; kind: PullKind; processed: number; inserted: number; updated: number; error: string | null };
+
+const STALE_RUN_MS = 15 * 60_000;
+const MAX_CHANGE_CALLS = 200;
+
+export class PullInProgressError extends Error {}
+
+/** Words a person can act on, for the Connections page. */
+export function describeFailure(error: unknown, label: string): string {
+  if (error instanceof ConnectionUnavailableError) return `${label} needs to be reconnected before Concord can sync it.`;
+  if (error instanceof ProviderError) {
+    switch (error.kind) {
+      case "rate_limited":
+        return `${label} asked Concord to slow down; the next sync picks up where this one stopped.`;
+      case "unauthorized":
+      case "forbidden":
+        return `${label} refused Concord's access. Reconnect it, granting the requested permissions.`;
+      case "server":
+      case "network":
+      case "timeout":
+        return `${label} could not be reached or had an error on its side; Concord will try again.`;
+      case "stale":
+        return `${label}'s change history no longer reaches back to the last sync; a full sync is needed.`;
+      default:
+        return `${label} rejected a request from Concord: ${error.message}`;
+    }
+  }
+  return `Syncing ${label} failed unexpectedly; the next sync will try again.`;
+}
+
+const LISTS: [EntityKind, (c: ProviderClient, cursor: string | null) => Promise<Page<AnyRecord>>][] = [
+  ["customer", (c, cursor) => c.listCustomers(cursor)],
+  ["invoice", (c, cursor) => c.listInvoices(cursor)],
+  ["payment", (c, cursor) => c.listPayments(cursor)],
+];
+
+export async function pullConnection(connectionId: string, requested?: PullKind): Promise<PullSummary> {
+  const connection = await db().connection.findUniqueOrThrow({
+    where: { id: connectionId },
+    select: { id: true, workspaceId: true, provider: true, externalAccountId: true, cursors: true, status: true },
+  });
+  const provider = connection.provider.toLowerCase() as ProviderId;
+  const connector = connectorFor(provider);
+  const cursors = (connection.cursors ?? {}) as Cursors;
+  const kind: PullKind = requested ?? (cursors.changes ? "INCREMENTAL" : "BACKFILL");
+  const running = await db().syncRun.findFirst({ where: { connectionId, status: "RUNNING", startedAt: { gt: new Date(Date.now() - STALE_RUN_MS) } } });
+  if (running) throw new PullInProgressError(`A ${running.kind.toLowerCase()} of this connection is already running.`);
+  const run = await db().syncRun.create({
+    data: { workspaceId: connection.workspaceId, connectionId, kind, status: "RUNNING", startedAt: new Date(), cursorBefore: cursors },
+  });
+  const scope = { workspaceId: connection.workspaceId, connectionId };
+  const client = connector.client({ accountId: connection.externalAccountId, accessToken: (force) => accessToken(connectionId, force), connectionKey: connectionId });
+  const totals = { processed: 0, inserted: 0, updated: 0 };
+  const progress = async (cursorAfter: object) => {
+    await db().syncRun.update({ where: { id: run.id }, data: { processed: totals.processed, cursorAfter } });
+  };
+  const take = async (entity: EntityKind, records: AnyRecord[]) => {
+    const counts = await upsertRecords(scope, records.map((record) => ({ entity, record })));
+    totals.processed += records.length;
+    totals.inserted += counts.inserted;
+    totals.updated += counts.updated;
+  };
+
+  try {
+    if (kind === "BACKFILL") {
+      const changesFrom = await client.startCursor();
+      for (const [entity, list] of LISTS) {
+        let cursor: string | null = null;
+        do {
+          const page: Page<AnyRecord> = await list(client, cursor);
+          await take(entity, page.items);
+          cursor = page.next;
+          await progress({ entity, page: cursor });
+        } while (cursor);
+      }
+      await db().connection.update({ where: { id: connectionId }, data: { cursors: { ...cursors, changes: changesFrom } } });
+    } else {
+      let cursor = cursors.changes!;
+      for (let call = 0; call < MAX_CHANGE_CALLS; call++) {
+        const changes = await client.changes(cursor);
+        await take("customer", changes.customers);
+        await take("invoice", changes.invoices);
+        await take("payment", changes.payments);
+        cursor = changes.cursor;
+        // Saved after every call: a pull that dies resumes from here.
+        await db().connection.update({ where: { id: connectionId }, data: { cursors: { ...cursors, changes: cursor } } });
+        await progress({ changes: cursor });
+        if (!changes.hasMore) break;
+      }
+    }
+    await db().$transaction([
+      db().syncRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), processed: totals.processed, total: totals.processed } }),
+      db().connection.update({ where: { id: connectionId }, data: { lastSyncedAt: new Date(), lastError: null } }),
+    ]);
+    return { runId: run.id, kind, ...totals, error: null };
+  } catch (error) {
+    const message = describeFailure(error, connector.label);
+    log().warn({ connectionId, kind, err: error instanceof Error ? error.message : String(error) }, "pull failed");
+    await db().syncRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), processed: totals.processed, error: message } });
+    await db().connection.updateMany({ where: { id: connectionId, status: "ACTIVE" }, data: { lastError: message } });
+    return { runId: run.id, kind, ...totals, error: message };
+  }
+}
