@@ -51,6 +51,11 @@ async function main(): Promise<void> {
   const base = parseEnv(process.env);
   const dataDir = path.resolve(ROOT, base.CONCORD_DATA_DIR);
   const secrets = ensureLocalSecrets(dataDir, process.env);
+  // The build needs no database: it runs while the database starts and migrates.
+  const build =
+    mode === "demo" && buildIsStale()
+      ? run(bin("next"), ["build"], { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CONCORD_SKIP_BUILD_TYPECHECK: "1" })
+      : Promise.resolve(0);
   const database = await openLocalDatabase({ databaseUrl: base.DATABASE_URL, dataDir, port: base.EMBEDDED_DB_PORT });
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -83,10 +88,8 @@ async function main(): Promise<void> {
   try {
     await applyMigrations(childEnv);
     if (childEnv.CONCORD_DEMO === "1") await seedDemo(database.url);
-    if (mode === "demo" && buildIsStale()) {
-      const code = await run(bin("next"), ["build"], { ...childEnv, NODE_ENV: "production", CONCORD_SKIP_BUILD_TYPECHECK: "1" });
-      if (code !== 0) return shutdown(code);
-    }
+    const code = await build;
+    if (code !== 0) return shutdown(code);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     return shutdown(1);
