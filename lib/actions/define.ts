@@ -41,6 +41,30 @@ function formToObject(form: FormData | Raw): Raw {
   return out;
 }
 
+/** Validates the input (422 with field errors), runs the handler, and turns expected failures into results. */
+async function validated<S extends z.ZodType<Raw>, T>(schema: S, raw: Raw, handler: (input: z.output<S>) => Promise<ActionResult<T> | void>): Promise<ActionResult<T>> {
+  const input = schema.safeParse(raw);
+  if (!input.success) return invalidInput(input.error);
+  try {
+    return (await handler(input.data)) ?? ({ ok: true, data: undefined } as ActionResult<T>);
+  } catch (error) {
+    return fromError(error);
+  }
+}
+
+/** The function a form calls: the signed-in person, the form's fields, then `after` on success. */
+function formAction<T>(run: (person: Person, raw: Raw) => Promise<ActionResult<T>>, after: (raw: Raw, result: { ok: true; data: T }) => Promise<void>) {
+  return (_previous: unknown, form: FormData | Raw) =>
+    inRequest(async (): Promise<ActionResult<T>> => {
+      const person = await signedInPerson();
+      if (!person) return fail("unauthorized", "Your session has ended. Sign in again.");
+      const raw = formToObject(form);
+      const result = await run(person, raw);
+      if (result.ok) await after(raw, result);
+      return result;
+    });
+}
+
 export type WorkspaceAction<T> = ((previous: unknown, form: FormData | Raw) => Promise<ActionResult<T>>) & {
   kind: "workspace";
   permission: Permission;
@@ -62,23 +86,9 @@ export function workspaceAction<S extends z.ZodType<Raw>, T = undefined>(
       throw error;
     }
     const { workspace: _slug, ...rest } = raw;
-    const input = def.input.safeParse(rest);
-    if (!input.success) return invalidInput(input.error);
-    try {
-      return (await handler(ctx, input.data)) ?? ({ ok: true, data: undefined } as ActionResult<T>);
-    } catch (error) {
-      return fromError(error);
-    }
+    return validated(def.input, rest, (input) => handler(ctx, input));
   };
-  const action = (_previous: unknown, form: FormData | Raw) =>
-    inRequest(async () => {
-      const person = await signedInPerson();
-      if (!person) return fail("unauthorized", "Your session has ended. Sign in again.");
-      const raw = formToObject(form);
-      const result = await run(person, raw);
-      if (result.ok) await refresh(`/w/${String(raw.workspace)}`);
-      return result;
-    });
+  const action = formAction(run, (raw) => refresh(`/w/${String(raw.workspace)}`));
   return Object.assign(action, { kind: "workspace" as const, permission: def.permission, run });
 }
 
@@ -92,23 +102,10 @@ export function userAction<S extends z.ZodType<Raw>, T = undefined>(
   def: { input: S; redirectTo?: (data: T) => string },
   handler: (person: Person, input: z.output<S>) => Promise<ActionResult<T> | void>,
 ): UserAction<T> {
-  const run = async (person: Person, raw: Raw): Promise<ActionResult<T>> => {
-    const input = def.input.safeParse(raw);
-    if (!input.success) return invalidInput(input.error);
-    try {
-      return (await handler(person, input.data)) ?? ({ ok: true, data: undefined } as ActionResult<T>);
-    } catch (error) {
-      return fromError(error);
-    }
-  };
-  const action = (_previous: unknown, form: FormData | Raw) =>
-    inRequest(async () => {
-      const person = await signedInPerson();
-      if (!person) return fail("unauthorized", "Your session has ended. Sign in again.");
-      const result = await run(person, formToObject(form));
-      // Pages outside a workspace render fresh on every visit; a redirect takes the person on.
-      if (result.ok && def.redirectTo) (await import("next/navigation")).redirect(def.redirectTo(result.data));
-      return result;
-    });
+  const run = (person: Person, raw: Raw) => validated(def.input, raw, (input) => handler(person, input));
+  // Pages outside a workspace render fresh on every visit; a redirect takes the person on.
+  const action = formAction(run, async (_raw, result) => {
+    if (def.redirectTo) (await import("next/navigation")).redirect(def.redirectTo(result.data));
+  });
   return Object.assign(action, { kind: "user" as const, run });
 }

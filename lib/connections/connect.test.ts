@@ -3,28 +3,13 @@
  * consent form is posted, the redirect carries the code back. State bound to person and
  * workspace, single use, expiring; an account already connected changes nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../db";
-import { createSandbox } from "../sandbox";
-import type { RunningServer } from "../sandbox/core/http";
 import { contextOf, makePerson, type Person } from "../../test/factories";
+import { sandboxForTests } from "../../test/sandbox";
 import { completeConnect, startConnect } from "./connect";
 
-let server: RunningServer;
-const saved: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  server = await createSandbox("quickbooks").listen(0);
-  for (const [k, v] of Object.entries({ CONCORD_PROVIDERS: "sandbox", SANDBOX_QUICKBOOKS_PORT: String(server.port) })) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-});
-afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
-  await server.close();
-});
+const { server } = sandboxForTests("quickbooks");
 
 /** Posts the consent form the authorize page shows, and answers the callback's query. */
 async function consent(authorizeUrl: string, choice: { account?: string; decision?: "approve" | "deny" } = {}): Promise<URLSearchParams> {
@@ -34,7 +19,7 @@ async function consent(authorizeUrl: string, choice: { account?: string; decisio
   form.set("account", choice.account ?? "__new__");
   form.set("new_account_name", "Flow Test Co");
   form.set("decision", choice.decision ?? "approve");
-  const response = await fetch(`${server.url}${url.pathname}`, { method: "POST", body: form, redirect: "manual" });
+  const response = await fetch(`${server().url}${url.pathname}`, { method: "POST", body: form, redirect: "manual" });
   expect(response.status).toBe(302);
   return new URL(response.headers.get("location")!).searchParams;
 }

@@ -3,32 +3,14 @@
  * expiry, one refresh for many callers, a forced refresh after a 401, and NEEDS_REAUTH when the
  * provider refuses the refresh token.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandbox } from "../sandbox";
-import type { RunningServer } from "../sandbox/core/http";
+import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { ReauthRequiredError } from "../connectors/errors";
 import { makePerson } from "../../test/factories";
+import { sandboxForTests } from "../../test/sandbox";
 import { accessToken, ConnectionUnavailableError, openTokens, sealTokens } from "./tokens";
 
-const sandbox = createSandbox("quickbooks");
-let server: RunningServer;
-const saved: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  server = await sandbox.listen(0);
-  for (const [k, v] of Object.entries({ CONCORD_PROVIDERS: "sandbox", SANDBOX_QUICKBOOKS_PORT: String(server.port) })) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-});
-afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
-  await server.close();
-});
-
-const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.json());
+const { sandbox, server, post } = sandboxForTests("quickbooks");
 
 /** A connection whose tokens expire in `ttlSeconds`, as if the person had just connected. */
 async function connection(ttlSeconds: number) {
@@ -71,7 +53,7 @@ describe("token vault", () => {
     const stored = openTokens(row.tokensCiphertext!, row.tokenKeyId!);
     expect(stored.refreshToken).not.toBe(tokens.refreshToken);
     // The rotated-out refresh token is dead at the provider: it must never be sent again.
-    const reuse = await fetch(`${server.url}/oauth2/v1/tokens/bearer`, {
+    const reuse = await fetch(`${server().url}/oauth2/v1/tokens/bearer`, {
       method: "POST",
       headers: { authorization: `Basic ${Buffer.from("concord-sandbox-client:concord-sandbox-secret").toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refreshToken }),
@@ -88,7 +70,7 @@ describe("token vault", () => {
 
   it("marks the connection NEEDS_REAUTH when the refresh token was revoked, and pauses its work", async () => {
     const { id, tokens } = await connection(60);
-    const revoke = await fetch(`${server.url}/v2/oauth2/tokens/revoke`, {
+    const revoke = await fetch(`${server().url}/v2/oauth2/tokens/revoke`, {
       method: "POST",
       headers: { authorization: `Basic ${Buffer.from("concord-sandbox-client:concord-sandbox-secret").toString("base64")}`, "content-type": "application/json" },
       body: JSON.stringify({ token: tokens.refreshToken }),

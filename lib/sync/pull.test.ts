@@ -1,31 +1,18 @@
 /** Pulling from the QuickBooks sandbox: backfill, idempotent re-runs, incremental changes, versions, failures. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db";
 import { connectorFor } from "../connectors";
 import type { ExternalInvoice } from "../connectors/types";
 import { sealTokens } from "../connections/tokens";
-import { createSandbox } from "../sandbox";
-import type { RunningServer } from "../sandbox/core/http";
 import { makePerson } from "../../test/factories";
+import { sandboxForTests } from "../../test/sandbox";
 import { pullConnection } from "./pull";
 import { upsertRecords } from "./records";
 
-let server: RunningServer;
-const saved: Record<string, string | undefined> = {};
-const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.json());
+const { post } = sandboxForTests("quickbooks");
 
 beforeAll(async () => {
-  server = await createSandbox("quickbooks").listen(0);
-  for (const [k, v] of Object.entries({ CONCORD_PROVIDERS: "sandbox", SANDBOX_QUICKBOOKS_PORT: String(server.port) })) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
   await post("/_sandbox/clock", { scale: 100 }); // rate-limit windows pass quickly
-});
-afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
-  await server.close();
 });
 
 async function seededConnection(invoices: number) {
