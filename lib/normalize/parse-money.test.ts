@@ -50,7 +50,7 @@ describe("parseMoney", () => {
         const sep = { en: [",", "."], de: [".", ","], ch: ["'", "."] }[style] as [string, string];
         const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, sep[0]);
         const text = `${minor < 0n ? "-" : ""}${code} ${grouped}${fraction ? sep[1] + fraction : ""}`;
-        const hints = { decimal: sep[1] === "," ? ("," as const) : (".") as "." };
+        const hints = { decimal: sep[1] === "," ? ("," as const) : ("." as const) };
         expect(parseMoney(text, hints)).toEqual({ minor, currency: code });
       }),
       { numRuns: 500 },
