@@ -12,6 +12,8 @@ const embeddedPort = 54339;
 // Test factories (e2e/support) write through lib to the same database the app uses.
 process.env.DATABASE_URL = testDatabase ?? `postgresql://postgres:postgres@127.0.0.1:${embeddedPort}/postgres?sslmode=disable`;
 process.env.DATABASE_POOL_MAX ??= "2";
+// The demo person's password, known to the tests (the app is started with it below).
+process.env.DEMO_PASSWORD ??= "e2e-demo-password";
 
 export default defineConfig({
   testDir: "e2e",
@@ -49,6 +51,7 @@ export default defineConfig({
       PORT: String(port),
       LOG_LEVEL: "warn",
       CONCORD_DEMO: "1",
+      DEMO_PASSWORD: process.env.DEMO_PASSWORD,
       CONCORD_PROVIDERS: "sandbox",
       // Sandboxes on their own ports, so a developer's `npm run sandbox` does not collide.
       SANDBOX_STRIPE_PORT: "4201",

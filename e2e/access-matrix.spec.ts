@@ -64,7 +64,7 @@ test.describe.serial("as every caller", () => {
   test("pages", async () => {
     const failures: string[] = [];
     for (const [pattern, entry] of Object.entries(PAGES)) {
-      const url = pattern.replace("[workspace]", team.workspace.slug).replace("[token]", "inv_matrix-token");
+      const url = pattern.replace("[workspace]", team.workspace.slug).replace("[token]", "inv_matrix-token").replace("[id]", "does-not-exist");
       for (const [caller, request] of callers) {
         const response = await request.get(url, { maxRedirects: 0 });
         const expected = expectedPage(entry, caller);
@@ -123,7 +123,7 @@ test.describe.serial("as every caller", () => {
           const status = response.status();
           const toSignIn = (response.headers().location ?? "").includes("/sign-in");
           const expected =
-            caller === "anonymous" ? "sign-in" : entry.access === "user" ? entry.ok : caller === "outsider" ? 404 : can(caller, entry.access as Permission) ? entry.ok : 403;
+            caller === "anonymous" ? (entry.anonymous ?? "sign-in") : entry.access === "user" ? entry.ok : caller === "outsider" ? 404 : can(caller, entry.access as Permission) ? entry.ok : 403;
           const ok = expected === "sign-in" ? status === 303 && toSignIn : status === expected && !toSignIn;
           if (!ok) failures.push(`${name} as ${caller}: expected ${expected}, got ${status}`);
         }

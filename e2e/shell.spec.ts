@@ -7,12 +7,18 @@ test("the landing page leads to the demo workspace through sign-in", async ({ pa
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your invoices, in agreement everywhere.");
   await page.getByRole("link", { name: "Open the demo workspace" }).click();
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
-  await expect(page.getByTestId("demo-hint")).toContainText("demo@concord.local");
-  await page.getByLabel("Password").fill("concord-demo");
+  await expect(page.getByTestId("demo-hint")).toContainText("demo@example.com");
+  await expect(page.getByTestId("demo-hint")).toContainText("the password printed in the terminal");
+  await expect(page.getByLabel("Email")).toHaveValue("demo@example.com");
+  await page.getByLabel("Password").fill(process.env.DEMO_PASSWORD!);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/w\/demo\/invoices$/);
   await expect(page.getByTestId("workspace-name")).toHaveText("Demo");
-  await expect(page.getByTestId("empty-invoices")).toBeVisible();
+  // The demo arrives connected to the four sandboxes.
+  await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Connections" }).click();
+  for (const provider of ["stripe", "quickbooks", "xero", "hubspot"]) {
+    await expect(page.getByTestId(`connection-${provider}`).getByTestId("connection-status")).toHaveText("Connected");
+  }
 });
 
 test("every section of the shell renders its empty state and marks itself current", async ({ page }) => {

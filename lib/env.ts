@@ -40,6 +40,8 @@ const schema = z.object({
   AUTH_GOOGLE_SECRET: z.string().optional(),
   /** Set by `npm run demo`: the sign-in page offers the demo account. */
   CONCORD_DEMO: z.enum(["0", "1"]).default("0"),
+  /** The demo person's password (`npm run demo`). Unset: generated once into CONCORD_DATA_DIR and printed at start. */
+  DEMO_PASSWORD: z.string().min(10, "must be at least 10 characters").max(200).optional(),
   /** Old encryption keys (comma-separated base64) still accepted for reading tokens after a rotation. */
   CONCORD_ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
   /** "sandbox": every provider URL and credential defaults to the local sandboxes (the demo). */

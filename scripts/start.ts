@@ -1,18 +1,21 @@
 /**
  * `npm run dev` and `npm run demo`: everything a newcomer needs after `npm ci`.
  * Validates the environment, generates local secrets, opens the database (embedded when
- * DATABASE_URL is unset), applies migrations, then runs Next.js (dev server, or a production
- * build for the demo, rebuilt only when sources changed).
+ * DATABASE_URL is unset), applies migrations, sets up the demo (its person, and with the
+ * sandboxes its four connections and their first sync), then runs Next.js (dev server, or a
+ * production build for the demo, rebuilt only when sources changed).
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { createDb } from "../lib/db/client";
+import { db } from "../lib/db/client";
 import { ConfigError, parseEnv, requireServerEnv } from "../lib/env";
-import { DEMO_ACCOUNT, ensureDemo } from "../lib/demo";
+import { DEMO_USER, ensureDemo } from "../lib/demo";
+import { setUpDemo, summarize, type DemoReady } from "../lib/demo-data";
 import { applyMigrations, openLocalDatabase } from "./lib/database";
 import { bin, ROOT, run, start } from "./lib/run";
 import { startDemoSandboxes, subscribeDemoWebhooks } from "./lib/sandboxes";
-import { ensureLocalSecrets } from "./lib/secrets";
+import { ensureDemoPassword, ensureLocalSecrets } from "./lib/secrets";
+import { PROVIDERS, portFor } from "../lib/sandbox";
 
 const mode = process.argv[2];
 if (mode !== "dev" && mode !== "demo") {
@@ -36,14 +39,45 @@ function buildIsStale(): boolean {
   return BUILD_INPUTS.some((entry) => newestMtime(path.join(ROOT, entry)) > built);
 }
 
-/** What a local run shows before any tool is connected; idempotent. */
-async function seedDemo(url: string): Promise<void> {
-  const client = createDb(url, 1);
+const PROVIDER_NAMES = "Stripe, QuickBooks, Xero and HubSpot";
+
+function describeDemo(demo: DemoReady, seconds: string, dataDir: string): string {
+  const slug = `/w/${demo.setup.workspace.slug}`;
+  const idle = demo.connections.filter((c) => c.status !== "ACTIVE").map((c) => `${c.provider} is ${c.status.toLowerCase()}`);
+  const note = idle.length ? ` (${idle.join(", ")}: reconnect on the Connections page)` : "";
+  if (demo.kind === "ready") return `Demo data: ${slug} is connected to the ${PROVIDER_NAMES} sandboxes${note}`;
+  const failed = demo.pulls.filter((p) => p.error).map((p) => `${p.provider}: ${p.error}`);
+  const synced = failed.length ? `set up in ${seconds} s, but the first sync failed for ${failed.join("; ")}` : `set up and synced in ${seconds} s`;
+  const where = path.relative(ROOT, dataDir) || ".";
+  return [
+    `Demo data${demo.rebuilt ? " (rebuilt: the sandboxes had lost their accounts)" : ""}: ${slug} connected to the ${PROVIDER_NAMES} sandboxes, the same invoices in each, ${synced}${note}`,
+    `  made inconsistent on purpose: ${summarize(demo.inconsistencies) || "nothing new"} (sandbox state in ${where}/sandbox)`,
+  ].join("\n");
+}
+
+/**
+ * The demo person with the printed password, the workspace and, with the sandboxes, its data.
+ * Runs lib in this process, so lib's environment (database, encryption key, providers) is set
+ * first; the connection is closed again before the app starts.
+ */
+async function seedDemo(env: NodeJS.ProcessEnv, password: string, dataDir: string): Promise<void> {
+  Object.assign(process.env, env);
+  const started = Date.now();
   try {
-    const workspace = await ensureDemo(client);
-    console.log(`Demo workspace /w/${workspace.slug}: sign in as ${DEMO_ACCOUNT.email} / ${DEMO_ACCOUNT.password}`);
+    if (env.CONCORD_PROVIDERS !== "sandbox") {
+      await ensureDemo(password);
+      return;
+    }
+    const sandboxes = Object.fromEntries(PROVIDERS.map((p) => [p, `http://127.0.0.1:${portFor(p, env)}`])) as Record<(typeof PROVIDERS)[number], string>;
+    try {
+      const demo = await setUpDemo({ password, sandboxes });
+      console.log(describeDemo(demo, ((Date.now() - started) / 1000).toFixed(1), dataDir));
+    } catch (error) {
+      console.warn(`Demo data could not be set up (the app starts without it): ${error instanceof Error ? error.message : String(error)}`);
+      await ensureDemo(password);
+    }
   } finally {
-    await client.$disconnect();
+    await db().$disconnect();
   }
 }
 
@@ -71,6 +105,8 @@ async function main(): Promise<void> {
     CONCORD_PROVIDERS: process.env.CONCORD_PROVIDERS || "sandbox",
   };
   requireServerEnv(parseEnv(childEnv));
+  // The demo person's password: DEMO_PASSWORD, or generated once; printed, never given to the app.
+  const demoPassword = childEnv.CONCORD_DEMO === "1" ? ensureDemoPassword(dataDir, process.env) : null;
   console.log(database.embedded ? `Embedded PostgreSQL on ${new URL(database.url).host} (data in ${path.relative(ROOT, dataDir)}/pglite)` : "Using DATABASE_URL");
 
   const stopSandboxes = childEnv.CONCORD_PROVIDERS === "sandbox" ? await startDemoSandboxes(dataDir, childEnv) : async () => {};
@@ -87,7 +123,7 @@ async function main(): Promise<void> {
 
   try {
     await applyMigrations(childEnv);
-    if (childEnv.CONCORD_DEMO === "1") await seedDemo(database.url);
+    if (demoPassword) await seedDemo(childEnv, demoPassword, dataDir);
     const code = await build;
     if (code !== 0) return shutdown(code);
   } catch (error) {
@@ -105,17 +141,19 @@ async function main(): Promise<void> {
     });
   }
   next.once("exit", (code) => void shutdown(code ?? 0));
-  if (childEnv.CONCORD_PROVIDERS === "sandbox") void wireWebhooks(childEnv.APP_URL!, childEnv);
+  void whenUp(childEnv.APP_URL!, async (appUrl) => {
+    // Subscribed once the app answers: Xero checks the endpoint before it sends.
+    if (childEnv.CONCORD_PROVIDERS === "sandbox") await subscribeDemoWebhooks(appUrl, childEnv).catch((error) => console.warn("webhook wiring failed:", error));
+    // Last, so it is the line people see when the app is ready.
+    if (demoPassword) console.log(`\nDemo ready: sign in at ${appUrl}/sign-in as ${DEMO_USER.email} with the password ${demoPassword}\n`);
+  });
 }
 
-/** Subscribes the sandboxes once the app answers (Xero checks the endpoint before it sends). */
-async function wireWebhooks(appUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
-  for (let i = 0; i < 120; i++) {
+/** Runs `then` once the app answers its health check (gives up after three minutes). */
+async function whenUp(appUrl: string, then: (appUrl: string) => Promise<void>): Promise<void> {
+  for (let i = 0; i < 360; i++) {
     const up = await fetch(`${appUrl}/api/health`).then((r) => r.ok, () => false);
-    if (up) {
-      await subscribeDemoWebhooks(appUrl, env).catch((error) => console.warn("webhook wiring failed:", error));
-      return;
-    }
+    if (up) return then(appUrl);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

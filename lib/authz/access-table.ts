@@ -30,6 +30,8 @@ export const PAGES: Record<string, PageEntry> = {
   "/w": { access: "user", ok: 307 },
   "/w/[workspace]": { access: "workspace:view", ok: 307 },
   "/w/[workspace]/invoices": { access: "workspace:view" },
+  // The matrix asks for an invoice that does not exist: 404 even for those allowed.
+  "/w/[workspace]/invoices/[id]": { access: "workspace:view", ok: 404 },
   "/w/[workspace]/conflicts": { access: "workspace:view" },
   "/w/[workspace]/audit": { access: "audit:view" },
   "/w/[workspace]/connections": { access: "workspace:view" },
@@ -54,6 +56,8 @@ export type RouteEntry = {
   ok: number;
   /** The request a key of another workspace sends, naming this workspace's records: must be 404. */
   outsiderCall?: string;
+  /** Session routes that serve data rather than pages answer signed-out callers with this status instead of a redirect to sign-in. */
+  anonymous?: number;
 };
 
 export const ROUTES: Record<string, RouteEntry> = {
@@ -68,6 +72,11 @@ export const ROUTES: Record<string, RouteEntry> = {
   "PUT /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
   "PATCH /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
   "DELETE /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
+  "GET /w/[workspace]/invoices/feed": { access: "workspace:view", auth: "session", call: "/w/:workspace/invoices/feed", ok: 200, anonymous: 401 },
+  "GET /api/v1/openapi.json": { access: "public", auth: "none", call: "/api/v1/openapi.json", ok: 200 },
+  "GET /api/v1/invoices": { access: "workspace:view", auth: "api-key", call: "/api/v1/invoices", ok: 200 },
+  "GET /api/v1/invoices/[id]": { access: "workspace:view", auth: "api-key", call: "/api/v1/invoices/:missingId", ok: 404 },
+  "GET /api/v1/connections": { access: "workspace:view", auth: "api-key", call: "/api/v1/connections", ok: 200 },
   "GET /api/v1/workspace": { access: "workspace:view", auth: "api-key", call: "/api/v1/workspace", ok: 200 },
   "GET /api/v1/members": { access: "workspace:view", auth: "api-key", call: "/api/v1/members", ok: 200 },
   "PATCH /api/v1/members/[id]": {

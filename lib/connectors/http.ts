@@ -11,7 +11,7 @@ export type Limits = { windows: { max: number; ms: number }[]; concurrency?: num
 
 /** Documented limits, per connection (one Stripe account, QBO realm, Xero tenant, HubSpot portal). */
 export const PROVIDER_LIMITS: Record<ProviderId, Limits> = {
-  // https://docs.stripe.com/rate-limits: 25/s in test mode (100/s live); the lower one is safe for both.
+  // https://docs.stripe.com/rate-limits: 25/s in test mode; live keys get STRIPE_LIVE_LIMITS.
   stripe: { windows: [{ max: 25, ms: 1_000 }] },
   // https://developer.intuit.com/app/developer/qbo/docs/learn/rest-api-features#limits-and-throttles
   quickbooks: { windows: [{ max: 10, ms: 1_000 }, { max: 500, ms: 60_000 }] },
@@ -20,6 +20,9 @@ export const PROVIDER_LIMITS: Record<ProviderId, Limits> = {
   // https://developers.hubspot.com/docs/api/usage-details: 100 per 10 s for OAuth apps
   hubspot: { windows: [{ max: 100, ms: 10_000 }] },
 };
+
+/** Stripe live mode: 100 requests per second per account. */
+export const STRIPE_LIVE_LIMITS: Limits = { windows: [{ max: 100, ms: 1_000 }] };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

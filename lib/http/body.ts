@@ -42,3 +42,10 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
   if (!parsed.success) throw new ApiError("unprocessable", "Some fields are not valid.", fieldErrors(parsed.error));
   return parsed.data;
 }
+
+/** The query string checked against `schema`: unknown or invalid parameters answer 400 with the fields. */
+export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) throw new ApiError("bad_request", "Some query parameters are not valid.", fieldErrors(parsed.error));
+  return parsed.data;
+}

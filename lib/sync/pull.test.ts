@@ -76,9 +76,9 @@ describe("pulling a connection", () => {
     const base = { ...(row.snapshot as unknown as ExternalInvoice), updatedAt: new Date(), raw: {}, totalMinor: 100n, amountPaidMinor: 0n, amountDueMinor: 100n };
     const newer = { ...base, version: "000000000009", memo: "the newest copy" };
     const older = { ...base, version: "000000000008", memo: "an older copy" };
-    expect(await upsertRecords(scope, [{ entity: "invoice", record: newer }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
-    expect(await upsertRecords(scope, [{ entity: "invoice", record: older }])).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
-    expect(await upsertRecords(scope, [{ entity: "invoice", record: newer }])).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
+    expect(await upsertRecords(scope, [{ entity: "invoice", record: newer }])).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
+    expect(await upsertRecords(scope, [{ entity: "invoice", record: older }])).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, changedIds: [] });
+    expect(await upsertRecords(scope, [{ entity: "invoice", record: newer }])).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, changedIds: [] });
     const stored = await db().externalRecord.findUniqueOrThrow({ where: { id: row.id } });
     expect(stored).toMatchObject({ providerVersion: "000000000009", snapshot: { memo: "the newest copy" } });
   });

@@ -10,14 +10,24 @@ import { ProviderError } from "../connectors/errors";
 import type { EntityKind, Page, ProviderClient, ProviderId } from "../connectors/types";
 import { accessToken, ConnectionUnavailableError } from "../connections/tokens";
 import { log } from "../log";
+import { recordAudit } from "../audit/record";
 import { upsertRecords, type AnyRecord } from "./records";
+import { addIngest, EMPTY_INGEST, ingestRecords, type IngestSummary } from "./link";
 
 type Cursors = { changes?: string };
 export type PullKind = "BACKFILL" | "INCREMENTAL";
-export type PullSummary = { runId: string; kind: PullKind; processed: number; inserted: number; updated: number; error: string | null };
+export type PullSummary = { runId: string; kind: PullKind; processed: number; inserted: number; updated: number; ingest: IngestSummary; error: string | null };
 
 const STALE_RUN_MS = 15 * 60_000;
 const MAX_CHANGE_CALLS = 200;
+/** Records stored and linked per transaction during a backfill: big enough to amortize round trips, small enough to show progress. */
+const BACKFILL_BATCH = 1_000;
+
+/** A prefetch whose failure surfaces where it is awaited, never as an unhandled rejection meanwhile. */
+function settle<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
 
 export class PullInProgressError extends Error {}
 
@@ -66,29 +76,47 @@ export async function pullConnection(connectionId: string, requested?: PullKind)
   });
   const scope = { workspaceId: connection.workspaceId, connectionId };
   const client = connector.client({ accountId: connection.externalAccountId, accessToken: (force) => accessToken(connectionId, force), connectionKey: connectionId });
-  const totals = { processed: 0, inserted: 0, updated: 0 };
+  const totals = { processed: 0, inserted: 0, updated: 0, ingest: EMPTY_INGEST };
   const progress = async (cursorAfter: object) => {
     await db().syncRun.update({ where: { id: run.id }, data: { processed: totals.processed, cursorAfter } });
   };
+  // Linking a batch into the canonical picture runs while the next batch is stored: one link in
+  // flight at most, in order, and its failure stops the pull at the next batch.
+  let linking: Promise<void> = Promise.resolve();
   const take = async (entity: EntityKind, records: AnyRecord[]) => {
     const counts = await upsertRecords(scope, records.map((record) => ({ entity, record })));
     totals.processed += records.length;
     totals.inserted += counts.inserted;
     totals.updated += counts.updated;
+    const previous = linking;
+    linking = settle(
+      previous.then(async () => {
+        totals.ingest = addIngest(totals.ingest, await ingestRecords(connection.workspaceId, counts.changedIds));
+      }),
+    );
+    await previous;
   };
+
 
   try {
     if (kind === "BACKFILL") {
       const changesFrom = await client.startCursor();
       for (const [entity, list] of LISTS) {
-        let cursor: string | null = null;
-        do {
-          const page: Page<AnyRecord> = await list(client, cursor);
-          await take(entity, page.items);
-          cursor = page.next;
-          await progress({ entity, page: cursor });
-        } while (cursor);
+        // The next page is fetched while this one is stored; pages are stored a few at a time.
+        let next: Promise<Page<AnyRecord>> | null = settle(list(client, null));
+        let buffer: AnyRecord[] = [];
+        while (next) {
+          const page: Page<AnyRecord> = await next;
+          next = page.next ? settle(list(client, page.next)) : null;
+          buffer = buffer.concat(page.items);
+          if (buffer.length >= BACKFILL_BATCH || !next) {
+            await take(entity, buffer);
+            buffer = [];
+            await progress({ entity, page: page.next });
+          }
+        }
       }
+      await linking;
       await db().connection.update({ where: { id: connectionId }, data: { cursors: { ...cursors, changes: changesFrom } } });
     } else {
       let cursor = cursors.changes!;
@@ -97,6 +125,8 @@ export async function pullConnection(connectionId: string, requested?: PullKind)
         await take("customer", changes.customers);
         await take("invoice", changes.invoices);
         await take("payment", changes.payments);
+        // The cursor moves only past changes that are linked.
+        await linking;
         cursor = changes.cursor;
         // Saved after every call: a pull that dies resumes from here.
         await db().connection.update({ where: { id: connectionId }, data: { cursors: { ...cursors, changes: cursor } } });
@@ -104,10 +134,20 @@ export async function pullConnection(connectionId: string, requested?: PullKind)
         if (!changes.hasMore) break;
       }
     }
-    await db().$transaction([
-      db().syncRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), processed: totals.processed, total: totals.processed } }),
-      db().connection.update({ where: { id: connectionId }, data: { lastSyncedAt: new Date(), lastError: null } }),
-    ]);
+    await db().$transaction(async (tx) => {
+      await tx.syncRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), processed: totals.processed, total: totals.processed } });
+      await tx.connection.update({ where: { id: connectionId }, data: { lastSyncedAt: new Date(), lastError: null } });
+      await recordAudit(tx, {
+        workspaceId: connection.workspaceId,
+        actor: { type: "SYSTEM", id: run.id, label: `${connector.label} ${kind === "BACKFILL" ? "backfill" : "sync"}` },
+        action: kind === "BACKFILL" ? "sync.backfill" : "sync.pull",
+        subjectType: "connection",
+        subjectId: connectionId,
+        connectionId,
+        changes: { processed: totals.processed, inserted: totals.inserted, updated: totals.updated, ...totals.ingest },
+        correlationId: run.id,
+      });
+    });
     return { runId: run.id, kind, ...totals, error: null };
   } catch (error) {
     const message = describeFailure(error, connector.label);

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { DEMO_ACCOUNT } from "@/lib/demo";
+import { DEMO_USER } from "@/lib/demo";
 import { env } from "@/lib/env";
 import { oauthProviders } from "@/lib/auth/providers";
 import { currentUser } from "@/lib/auth/session";
@@ -23,10 +23,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <AuthCard title="Sign in" footer={<>New to Concord? <Link className="font-medium text-brand-700" href={signUpHref}>Create an account</Link></>}>
       {demo ? (
         <p className="mb-4 rounded-md bg-brand-50 px-3 py-2 text-sm text-brand-900" data-testid="demo-hint">
-          Demo account: <strong>{DEMO_ACCOUNT.email}</strong> / <strong>{DEMO_ACCOUNT.password}</strong>
+          Demo account: <strong>{DEMO_USER.email}</strong>, with the password printed in the terminal where <code>npm run demo</code> runs.
         </p>
       ) : null}
-      <SignInForm callbackUrl={callbackUrl ? returnTo : undefined} demoEmail={demo ? DEMO_ACCOUNT.email : undefined} />
+      <SignInForm callbackUrl={callbackUrl ? returnTo : undefined} demoEmail={demo ? DEMO_USER.email : undefined} />
       {providers.length ? (
         <div className="mt-6 space-y-2 border-t border-slate-200 pt-6">
           {providers.map((p) => (

@@ -268,7 +268,7 @@ describe("changes", () => {
       token: portal.accessToken,
       body: { properties: { hs_currency: "USD", hs_amount_billed: "42.00", hs_invoice_status: "open" }, associations: [{ to: { id: contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 177 }] }] },
     });
-    await call("PATCH", `/crm/v3/objects/contacts/${contactId}`, { token: portal.accessToken, body: { properties: { firstname: "Changed" } } });
+    await call("PATCH", `/crm/v3/objects/contacts/${contactId}`, { token: portal.accessToken, body: { properties: { company: "Changed Corp" } } });
     await call("PATCH", `/crm/v3/objects/companies/${company.externalId.split(":")[1]}`, { token: portal.accessToken, body: { properties: { name: "Renamed Ltd" } } });
 
     const first = await client.changes(cursor);

@@ -159,16 +159,19 @@ describe("customers", () => {
     const contacts = crmPageSchema.parse(fixture("contact-page")).results.map(toContactCustomer);
     const companies = crmPageSchema.parse(fixture("company-page")).results.map(toCompanyCustomer);
     expect(contacts[0]).toMatchObject({ externalId: "contact:51001", currency: null, deleted: false });
-    expect(contacts[0]!.name).toMatch(/^\S.* \S+$/); // first name and last name
+    // The business billed: the contact's company, else the person.
+    const raw = crmPageSchema.parse(fixture("contact-page")).results[0]!.properties;
+    expect(contacts[0]!.name).toBe(raw.company?.trim() || `${raw.firstname} ${raw.lastname}`);
     expect(contacts[0]!.email).toMatch(/@/);
     expect(companies[0]).toMatchObject({ externalId: "company:9876543001", email: null });
     expect(companies[0]!.name.length).toBeGreaterThan(0);
   });
 
-  it("falls back through the name fields", () => {
+  it("names a contact by its company, then falls back through the name fields", () => {
     const contact = (properties: Record<string, string | null>) => toContactCustomer(crmObjectSchema.parse({ id: "5", properties, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z" }));
     expect(contact({ firstname: "Ada", lastname: null, email: "ada@x.test" }).name).toBe("Ada");
-    expect(contact({ firstname: " ", lastname: "Lovelace", company: "Analytical" }).name).toBe("Lovelace");
+    expect(contact({ firstname: "Ada", lastname: "Lovelace", company: "Analytical" }).name).toBe("Analytical");
+    expect(contact({ firstname: " ", lastname: "Lovelace", company: " " }).name).toBe("Lovelace");
     expect(contact({ company: "Analytical Engines" }).name).toBe("Analytical Engines");
     expect(contact({ email: "only@x.test" })).toMatchObject({ name: "only@x.test", email: "only@x.test" });
   });

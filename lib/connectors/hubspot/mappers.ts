@@ -5,6 +5,7 @@
  * https://knowledge.hubspot.com/payments/hubspots-default-invoice-properties
  */
 import { currencyCode, toMinor } from "../../normalize/money";
+import { hubspotStatus } from "../../normalize/status";
 import type { ExternalCustomer, ExternalInvoice, ExternalPayment, InvoiceStatus } from "../types";
 import type { CrmObject } from "./schemas";
 
@@ -94,21 +95,12 @@ export function versionOf(record: CrmObject, modifiedProperty: string): { versio
 
 const blank = (value: string | null | undefined): string | null => (value && value.trim() ? value : null);
 
-/** hs_invoice_status → canonical status; an open invoice with some but not all paid is PARTIALLY_PAID. */
+/**
+ * hs_invoice_status → canonical status (rules: lib/normalize/status.ts); an open invoice with some
+ * but not all paid is PARTIALLY_PAID, and a status Concord doesn't know stops the mapping.
+ */
 export function invoiceStatus(status: string | null | undefined, paidMinor: bigint, dueMinor: bigint): InvoiceStatus {
-  switch (status ?? "draft") {
-    case "draft":
-      return "DRAFT";
-    case "open":
-      return paidMinor > 0n && dueMinor > 0n ? "PARTIALLY_PAID" : "OPEN";
-    case "paid":
-      return "PAID";
-    case "voided":
-      return "VOID";
-    default:
-      // Never guess: a status we don't know stops the mapping rather than becoming a wrong one.
-      throw new Error(`HubSpot invoice status "${status}" is not one Concord knows (draft, open, paid, voided)`);
-  }
+  return hubspotStatus({ status, amountPaid: paidMinor, balanceDue: dueMinor });
 }
 
 /** Associated contact and company ids, from a read's `associations` or from a v4 batch read. */
@@ -176,7 +168,8 @@ export function toContactCustomer(record: CrmObject): ExternalCustomer {
     updatedAt,
     deleted: record.archived === true,
     raw: record,
-    name: person || blank(p.company) || blank(p.email) || "",
+    // The customer is the business billed: the contact's company when it names one, else the person.
+    name: blank(p.company) || person || blank(p.email) || "",
     email: blank(p.email),
     // HubSpot contacts have no billing currency.
     currency: null,

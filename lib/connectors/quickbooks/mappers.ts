@@ -6,6 +6,7 @@
  * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice
  */
 import { currencyCode, exponentOf, MoneyError, toMinor } from "../../normalize/money";
+import { quickbooksStatus } from "../../normalize/status";
 import type { ExternalCustomer, ExternalInvoice, ExternalLine, ExternalPayment, InvoiceStatus } from "../types";
 import {
   customerSchema,
@@ -79,12 +80,9 @@ export function isVoided(privateNote: string | undefined, totalMinor: bigint): b
   return totalMinor === 0n && /^\s*voided\b/i.test(privateNote ?? "");
 }
 
-/** QuickBooks has no drafts: an invoice is open, partly or fully paid (Balance 0), or void. */
+/** QuickBooks has no drafts: an invoice is open, partly or fully paid (Balance 0), or void (rules: lib/normalize/status.ts). */
 export function invoiceStatus(totalMinor: bigint, balanceMinor: bigint, voided: boolean): InvoiceStatus {
-  if (voided) return "VOID";
-  if (balanceMinor === 0n && totalMinor > 0n) return "PAID";
-  if (balanceMinor > 0n && balanceMinor < totalMinor) return "PARTIALLY_PAID";
-  return "OPEN";
+  return quickbooksStatus({ total: totalMinor, balance: balanceMinor, voided });
 }
 
 function currencyOf(ref: { value: string } | undefined, options: MapOptions): string {

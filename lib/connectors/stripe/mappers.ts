@@ -5,6 +5,7 @@
  * https://docs.stripe.com/currencies#zero-decimal
  */
 import { currencyCode } from "../../normalize/money";
+import { stripeStatus } from "../../normalize/status";
 import type { ExternalCustomer, ExternalInvoice, ExternalLine, ExternalPayment, InvoiceStatus } from "../types";
 import {
   chargeSchema,
@@ -47,24 +48,9 @@ export function utcDate(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 10);
 }
 
+/** The canonical status; the rules are lib/normalize/status.ts's Stripe table. */
 export function invoiceStatus(inv: Pick<StripeInvoice, "status" | "amount_paid" | "amount_remaining">): InvoiceStatus {
-  switch (inv.status) {
-    case "draft":
-      return "DRAFT";
-    case "open":
-      // Since 2025-03-31.basil an open invoice can hold several (partial) payments.
-      return inv.amount_paid > 0 && inv.amount_remaining > 0 ? "PARTIALLY_PAID" : "OPEN";
-    case "paid":
-      return "PAID";
-    case "void":
-      return "VOID";
-    case "uncollectible":
-      return "UNCOLLECTIBLE";
-    default: {
-      const unknown: never = inv.status;
-      throw new Error(`Unknown Stripe invoice status ${String(unknown)}`);
-    }
-  }
+  return stripeStatus({ status: inv.status, amountPaid: BigInt(inv.amount_paid), amountRemaining: BigInt(inv.amount_remaining) });
 }
 
 /** A decimal string as (integer, power of ten): "12.50" → (1250n, 100n). */

@@ -8,7 +8,7 @@
 import Stripe from "stripe";
 import { ProviderError, retryAfterSeconds } from "../errors";
 import type { ProviderSettings } from "../config";
-import { callProvider, PROVIDER_LIMITS } from "../http";
+import { callProvider, PROVIDER_LIMITS, STRIPE_LIVE_LIMITS } from "../http";
 import type { ClientContext } from "../types";
 
 /** The version stripe-node 23.1.0 is generated for; the schemas and mappers are written for it. */
@@ -73,16 +73,17 @@ export function serverSeconds(answer: unknown): number {
 export type StripeCall = <T>(fn: (stripe: Stripe, options: Stripe.RequestOptions) => Promise<T>, write?: { idempotencyKey: string }) => Promise<T>;
 
 /**
- * Calls for one connection: the connected account's OAuth access token is its API key, read
+ * Calls for one connection, within its mode's rate limit: the connected account's OAuth access token is its API key, read
  * fresh for every attempt so the retry after a 401 uses the refreshed one. Reads are safe to
  * repeat; writes are only made with an idempotency key, so they are too. The SDK's own timeout
  * bounds each attempt (it takes no AbortSignal).
  */
 export function stripeCaller(settings: StripeSettings, context: ClientContext): StripeCall {
-  return (fn, write) =>
+  return async (fn, write) =>
     callProvider(
       context.connectionKey,
-      PROVIDER_LIMITS.stripe,
+      // A live-mode key (sk_live_, rk_live_) has live mode's limits.
+      /^(sk|rk)_live_/.test(await context.accessToken()) ? STRIPE_LIVE_LIMITS : PROVIDER_LIMITS.stripe,
       {
         idempotent: true,
         timeoutMs: TIMEOUT_MS,

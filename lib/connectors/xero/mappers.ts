@@ -6,7 +6,8 @@
  * https://developer.xero.com/documentation/api/accounting/types#invoice-status-codes
  */
 import { MoneyError, toMinor } from "../../normalize/money";
-import type { ExternalCustomer, ExternalInvoice, ExternalLine, ExternalPayment, InvoiceStatus } from "../types";
+import { xeroStatus } from "../../normalize/status";
+import type { ExternalCustomer, ExternalInvoice, ExternalLine, ExternalPayment } from "../types";
 import type { XeroContact, XeroInvoice, XeroLineItem, XeroPayment } from "./schemas";
 
 const MS_JSON_DATE = /^\/Date\((-?\d+)(?:([+-])(\d{2})(\d{2}))?\)\/$/;
@@ -99,28 +100,6 @@ function decimalText(value: string | number | null | undefined): string {
   return typeof value === "number" ? String(value) : value.trim();
 }
 
-/**
- * DRAFT and SUBMITTED (waiting for approval inside Xero, not yet owed) are both drafts to
- * Concord. AUTHORISED is owed: partially paid once anything was paid or credited. DELETED only
- * happens to drafts; it maps to VOID (nothing is owed) and the record is flagged deleted.
- */
-export function mapInvoiceStatus(status: string, settledMinor: bigint): InvoiceStatus {
-  switch (status.toUpperCase()) {
-    case "DRAFT":
-    case "SUBMITTED":
-      return "DRAFT";
-    case "AUTHORISED":
-      return settledMinor > 0n ? "PARTIALLY_PAID" : "OPEN";
-    case "PAID":
-      return "PAID";
-    case "VOIDED":
-    case "DELETED":
-      return "VOID";
-    default:
-      throw new Error(`Unknown Xero invoice status ${status}`);
-  }
-}
-
 function mapLine(line: XeroLineItem, currency: string, where: string): ExternalLine {
   return {
     description: line.Description ?? "",
@@ -141,6 +120,7 @@ export function mapInvoice(raw: XeroInvoice): ExternalInvoice {
   const paid = minor(raw.AmountPaid, currency, `${where} AmountPaid`);
   const credited = minor(raw.AmountCredited, currency, `${where} AmountCredited`);
   const settled = paid + credited;
+  const amountDue = minor(raw.AmountDue, currency, `${where} AmountDue`);
   const { crossReference, memo } = parseReference(raw.Reference);
   const updatedMs = xeroInstant(raw.UpdatedDateUTC);
   const issue = raw.DateString || raw.Date;
@@ -156,8 +136,9 @@ export function mapInvoice(raw: XeroInvoice): ExternalInvoice {
     currency,
     totalMinor: minor(raw.Total, currency, `${where} Total`),
     amountPaidMinor: settled,
-    amountDueMinor: minor(raw.AmountDue, currency, `${where} AmountDue`),
-    status: mapInvoiceStatus(raw.Status, settled),
+    amountDueMinor: amountDue,
+    // DRAFT/SUBMITTED are drafts, DELETED is VOID (and `deleted`): lib/normalize/status.ts.
+    status: xeroStatus({ status: raw.Status, amountPaid: settled, amountDue }),
     issueDate: issue ? xeroCalendarDate(issue) : null,
     dueDate: due ? xeroCalendarDate(due) : null,
     paidDate: raw.FullyPaidOnDate ? xeroCalendarDate(raw.FullyPaidOnDate) : null,

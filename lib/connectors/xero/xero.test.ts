@@ -133,8 +133,8 @@ describe("reads", () => {
     expect(pages).toBe(2);
     const all = (await raw(h, org, "GET", "/Invoices")).body.Invoices as { InvoiceID: string; Type: string }[];
     const sales = all.filter((i) => i.Type === "ACCREC").map((i) => i.InvoiceID);
-    expect(all.length).toBe(130);
-    expect(sales.length).toBeLessThan(130);
+    expect(sales.length).toBe(130);
+    expect(all.length).toBeGreaterThan(130); // the supplier bills the seed adds
     expect(items.map((i) => i.externalId).sort()).toEqual(sales.sort());
     expect(new Set(items.map((i) => i.status))).toEqual(new Set(["DRAFT", "OPEN", "PARTIALLY_PAID", "PAID", "VOID"]));
     for (const i of items) expect(i.amountPaidMinor + i.amountDueMinor).toBe(i.status === "VOID" ? i.amountPaidMinor : i.totalMinor);

@@ -20,7 +20,7 @@ function body<S extends z.ZodType>(req: SandboxRequest, schema: S): { ok: true; 
   return { ok: true, value: result.data };
 }
 
-const accountSchema = z.strictObject({ name: z.string().trim().min(1).max(200).optional() });
+const accountSchema = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), live: z.boolean().optional() });
 const clockSchema = z.strictObject({ scale: z.number().min(0.001).max(100_000) });
 const oauthSchema = z.strictObject({
   accessTokenTtlSeconds: z.number().int().min(1).max(31_536_000).optional(),
@@ -32,8 +32,8 @@ export function controlRoutes<D>(router: Router, sandbox: Sandbox<D>): void {
     .add("POST", "/_sandbox/accounts", (req) => {
       const input = body(req, accountSchema);
       if (!input.ok) return input.response;
-      const account = sandbox.createAccount(input.value.name);
-      const tokens = sandbox.oauth.issue({ clientId: DEFAULT_CLIENT.id, accountIds: [account.id], scope: "all" });
+      const account = sandbox.createAccount(input.value.name, input.value.live);
+      const tokens = sandbox.oauth.issue({ clientId: DEFAULT_CLIENT.id, accountIds: [account.id], scope: "all" }, account.live);
       return json(201, { accountId: account.id, name: account.name, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn });
     })
     .add("GET", "/_sandbox/accounts", () => json(200, { data: [...sandbox.accounts.values()] }))

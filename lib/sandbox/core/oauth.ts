@@ -11,7 +11,8 @@ import { html, redirect, type SandboxRequest, type SandboxResponse, json, parseF
 export type OAuthConfig = {
   /** Shown on the authorize page. */
   providerLabel: string;
-  tokenPrefix: { access: string; refresh: string };
+  /** `live`: the access-token prefix of live-mode accounts, where the provider tells them apart (Stripe's sk_live_). */
+  tokenPrefix: { access: string; refresh: string; live?: string };
   rotateRefreshTokens: boolean;
   pkce: "supported" | "unsupported";
   accessTokenTtlSeconds: number;
@@ -56,9 +57,9 @@ export class OAuthServer {
   }
 
   /** A token for accounts made through the control API, skipping the browser. */
-  issue(grant: Grant): { accessToken: string; refreshToken: string; expiresIn: number } {
+  issue(grant: Grant, live = false): { accessToken: string; refreshToken: string; expiresIn: number } {
     const now = this.clock.now();
-    const accessToken = this.token(this.config.tokenPrefix.access);
+    const accessToken = this.token(live && this.config.tokenPrefix.live ? this.config.tokenPrefix.live : this.config.tokenPrefix.access);
     const refreshToken = this.token(this.config.tokenPrefix.refresh);
     this.state.access[accessToken] = { ...grant, expiresAt: now + this.clock.ms(this.config.accessTokenTtlSeconds * 1000), revoked: false };
     this.state.refresh[refreshToken] = { ...grant, expiresAt: now + this.clock.ms(this.config.refreshTokenTtlSeconds * 1000), revoked: false };

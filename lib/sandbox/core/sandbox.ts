@@ -21,7 +21,8 @@ import { WebhookDispatcher, type Subscription } from "./webhooks";
 import { controlRoutes } from "./control";
 
 export type ProviderName = "stripe" | "quickbooks" | "xero" | "hubspot";
-export type Account = { id: string; name: string; createdAt: number };
+/** `live`: a live-mode account (providers that distinguish modes, e.g. Stripe, give it live limits and keys). */
+export type Account = { id: string; name: string; createdAt: number; live?: boolean };
 
 export type ApiContext<D> = { account: Account; data: D; grant: Grant | null; sandbox: Sandbox<D> };
 export type ApiHandler<D> = (req: SandboxRequest, ctx: ApiContext<D>) => SandboxResponse | Promise<SandboxResponse>;
@@ -49,7 +50,7 @@ export type ProviderDefinition<D> = {
   oauth: OAuthConfig & { paths: { authorize: string; token: string; revoke: string } };
   /** Finds the account a request acts on (token, tenant header, realm in the path...). */
   authenticate(req: SandboxRequest, sandbox: Sandbox<D>): { accountId: string; grant: Grant | null } | SandboxResponse;
-  limits(req: SandboxRequest, accountId: string, grant: Grant | null): Limits;
+  limits(req: SandboxRequest, accountId: string, grant: Grant | null, sandbox: Sandbox<D>): Limits;
   /** Headers that report remaining quota on successful answers (Xero's X-MinLimit-Remaining...). */
   limitHeaders?(remaining: Record<string, number>): Record<string, string>;
   routes(api: ApiRoutes<D>, publicRoutes: Router, sandbox: Sandbox<D>): void;
@@ -106,11 +107,11 @@ export class Sandbox<D> {
     if (stateFile && existsSync(stateFile)) this.restore(JSON.parse(readFileSync(stateFile, "utf8")) as Snapshot<D>);
   }
 
-  createAccount(name = `${this.definition.label} sandbox`): Account {
+  createAccount(name = `${this.definition.label} sandbox`, live = false): Account {
     let id = this.definition.newAccountId(this.rng);
     // After a restore the seeded rng starts over: never hand out an id that is taken.
     while (this.accounts.has(id)) id = this.definition.newAccountId(this.rng);
-    const account: Account = { id, name, createdAt: this.clock.now() };
+    const account: Account = { id, name, createdAt: this.clock.now(), ...(live ? { live } : {}) };
     this.accounts.set(account.id, account);
     this.data.set(account.id, this.definition.newData());
     this.dirty = true;
@@ -153,7 +154,7 @@ export class Sandbox<D> {
     const ctx = this.context(who.accountId, who.grant);
     if (!ctx) return this.definition.errors.unauthorized(req);
 
-    const limits = this.definition.limits(req, who.accountId, who.grant);
+    const limits = this.definition.limits(req, who.accountId, who.grant, this);
     const verdict = this.limiter.take(limits.windows);
     if (!verdict.ok) return this.definition.errors.rateLimited(verdict.retryAfterSeconds, verdict.rule);
     const release = limits.concurrency ? this.limiter.enter(limits.concurrency.key, limits.concurrency.max) : () => {};

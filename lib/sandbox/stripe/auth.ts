@@ -75,7 +75,8 @@ export function authenticate(req: SandboxRequest, sandbox: Sandbox<StripeData>):
   }
 }
 
-/** Sandbox (test mode) accounts: 25 requests per second each. */
-export function limits(_req: SandboxRequest, accountId: string): Limits {
-  return { windows: [{ name: "global-rate", key: `stripe:${accountId}`, max: 25, windowMs: 1_000 }] };
+/** Per account: 25 requests per second in test mode, 100 in live mode (accounts made with `live: true`). */
+export function limits(_req: SandboxRequest, accountId: string, _grant: Grant | null, sandbox?: Sandbox<StripeData>): Limits {
+  const live = sandbox?.accounts.get(accountId)?.live === true;
+  return { windows: [{ name: "global-rate", key: `stripe:${accountId}`, max: live ? 100 : 25, windowMs: 1_000 }] };
 }

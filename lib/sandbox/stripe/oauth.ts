@@ -22,7 +22,7 @@ export const publishableKey = (accountId: string) => `pk_test_${createHash("sha2
 
 export const oauthConfig: OAuthConfig & { paths: { authorize: string; token: string; revoke: string } } = {
   providerLabel: "Stripe",
-  tokenPrefix: { access: "sk_test_", refresh: "rt_" },
+  tokenPrefix: { access: "sk_test_", refresh: "rt_", live: "sk_live_" },
   rotateRefreshTokens: false,
   pkce: "unsupported",
   accessTokenTtlSeconds: YEAR_SECONDS,

@@ -16,7 +16,8 @@ let token: string;
 
 beforeAll(async () => {
   h = await startStripe();
-  const account = await newAccount(h);
+  // Live mode's 100 requests a second leave room for a slow machine's bursts; the 429 tests use accounts of their own.
+  const account = await newAccount(h, "Acme Sandbox", true);
   accountId = account.accountId;
   token = account.accessToken;
   stripe = client(h, token);
@@ -312,6 +313,20 @@ describe("idempotency, limits and faults", () => {
     await new Promise((r) => setTimeout(r, 15));
     await expect(busy.customers.list({ limit: 1 })).resolves.toMatchObject({ object: "list" });
     await control(h, "POST", "/_sandbox/clock", { scale: SCALE });
+  });
+
+  it("gives live-mode accounts sk_live_ keys and 100 requests a second", async () => {
+    const live = await newAccount(h, "Live", true);
+    expect(live.accessToken).toMatch(/^sk_live_/);
+    const busy = client(h, live.accessToken);
+    await control(h, "POST", "/_sandbox/clock", { scale: 1 });
+    try {
+      const results = await Promise.allSettled(Array.from({ length: 110 }, () => busy.customers.list({ limit: 1 })));
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(100);
+      expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({ statusCode: 429 });
+    } finally {
+      await control(h, "POST", "/_sandbox/clock", { scale: SCALE });
+    }
   });
 
   it("injects 500/503 api_errors and timeouts, counted in stats", async () => {

@@ -12,8 +12,14 @@ import { newContact, putContact } from "./contacts";
 import { uuidFrom } from "./ids";
 import { totals } from "./invoice-lines";
 import { lineAmountCents, share, taxCents } from "./money";
+
+/** Cents rounded down to what the currency can hold (whole units for JPY; cents otherwise). */
+function roundToCurrency(cents: number, currency: string): number {
+  const unit = 10 ** (2 - Math.min(2, currencyExponent(currency)));
+  return Math.floor(cents / unit) * unit;
+}
 import { BASE_CURRENCY, defaultCurrencyRate, taxRate } from "./org";
-import { contactNameKey, type InvoiceRecord, invoiceNumberKey, type InvoiceStatus, type LineAmountTypes, type PaymentRecord, type XeroData } from "./types";
+import { contactNameKey, type InvoiceRecord, invoiceNumberKey, type InvoiceStatus, type InvoiceType, type LineAmountTypes, type PaymentRecord, type XeroData } from "./types";
 
 function uniqueName(data: XeroData, name: string): string {
   let candidate = name;
@@ -46,7 +52,7 @@ export function seedXero(ctx: ApiContext<XeroData>, input: SeedInput): Record<st
   const { customers, invoices } = generateSeed(input);
   const rng = new Rng(`xero:${input.seed}`);
   const now = sandbox.clock.now();
-  const created = { contacts: 0, invoices: 0, payments: 0 };
+  const created = { contacts: 0, invoices: 0, payments: 0, bills: 0 };
 
   const contactIds = new Map<string, string>();
   for (const c of customers) {
@@ -62,8 +68,13 @@ export function seedXero(ctx: ApiContext<XeroData>, input: SeedInput): Record<st
     const id = uuidFrom(rng);
     const lineIds = seed.lines.map(() => uuidFrom(rng));
     const paymentIds = seed.payments.map(() => uuidFrom(rng));
-    const type = rng.chance(0.1) ? "ACCPAY" : "ACCREC";
-    const lineAmountTypes: LineAmountTypes = rng.chance(0.5) ? "Exclusive" : "NoTax";
+    // Every seeded invoice is a sales invoice, as in the other systems; a tenth also get a supplier bill beside them.
+    const withBill = rng.chance(0.1);
+    const billId = uuidFrom(rng);
+    const billLineIds = seed.lines.map(() => uuidFrom(rng));
+    const type = "ACCREC" as InvoiceType;
+    // Tax included in the amounts (or none), so totals are what the other systems hold for the same invoice.
+    const lineAmountTypes: LineAmountTypes = rng.chance(0.5) ? "Inclusive" : "NoTax";
     const submitted = rng.chance(0.3);
     const reference = rng.chance(0.4) ? `PO ${rng.int(1000, 99_999)}` : "";
     if (data.invoices[id]) continue;
@@ -83,7 +94,8 @@ export function seedXero(ctx: ApiContext<XeroData>, input: SeedInput): Record<st
         AccountCode: type === "ACCREC" ? "200" : "429",
         ItemCode: null,
         TaxType: taxType,
-        taxAmount: taxCents(lineAmount, taxRate(taxType) ?? 0, false),
+        // Tax rounded to the currency's own unit (whole yen), as an organisation in that currency books it.
+        taxAmount: roundToCurrency(taxCents(lineAmount, taxRate(taxType) ?? 0, lineAmountTypes === "Inclusive"), seed.currency),
         lineAmount,
       };
     });
@@ -95,7 +107,8 @@ export function seedXero(ctx: ApiContext<XeroData>, input: SeedInput): Record<st
 
     // Seed payments are shares of the seed's own total; apply the same share to Xero's total.
     const payments: PaymentRecord[] = seed.payments.map((p, i) => {
-      const amount = seed.state === "paid" ? sums.total : Math.min(sums.total - 1, Math.max(1, share(sums.total, p.amountMinor, seed.totalMinor)));
+      const unit = 10 ** (2 - Math.min(2, currencyExponent(seed.currency)));
+      const amount = seed.state === "paid" ? sums.total : Math.min(sums.total - unit, Math.max(unit, roundToCurrency(share(sums.total, p.amountMinor, seed.totalMinor), seed.currency)));
       return {
         PaymentID: paymentIds[i]!,
         InvoiceID: id,
@@ -139,6 +152,24 @@ export function seedXero(ctx: ApiContext<XeroData>, input: SeedInput): Record<st
     for (const p of payments) data.payments[p.PaymentID] = p;
     created.invoices++;
     created.payments += payments.length;
+    if (withBill) {
+      data.invoices[billId] = {
+        ...invoice,
+        InvoiceID: billId,
+        InvoiceNumber: `BILL-${seed.number.slice(4)}`,
+        Type: "ACCPAY",
+        Status: "AUTHORISED",
+        LineItems: lines.map((l, i) => ({ ...l, LineItemID: billLineIds[i]!, AccountCode: "429", TaxType: l.TaxType === "NONE" ? "NONE" : "INPUT" })),
+        amountDue: sums.total,
+        amountPaid: 0,
+        FullyPaidOnDate: null,
+        Reference: "",
+        SentToContact: false,
+        PaymentIDs: [],
+      };
+      if (contact) data.contacts[contactId] = { ...data.contacts[contactId]!, IsSupplier: true };
+      created.bills++;
+    }
   }
   sandbox.touch();
   return created;

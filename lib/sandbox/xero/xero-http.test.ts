@@ -187,14 +187,14 @@ describe("seeding", () => {
   it("gives the same objects for the same seed, other objects for another, and nothing new when repeated", async () => {
     const [a, b, c] = [await newTenant(h.url), await newTenant(h.url), await newTenant(h.url)];
     const created = await seed(a.tenantId, 42);
-    expect(created).toEqual({ contacts: 8, invoices: 40, payments: expect.any(Number) });
+    expect(created).toEqual({ contacts: 8, invoices: 40, payments: expect.any(Number), bills: expect.any(Number) });
     await seed(b.tenantId, 42);
     await seed(c.tenantId, 43);
     const [sa, sb, sc] = [await snapshot(a), await snapshot(b), await snapshot(c)];
-    expect(sa).toHaveLength(40);
+    expect(sa).toHaveLength(40 + created.bills!);
     expect(sb).toEqual(sa);
     expect(sc).not.toEqual(sa);
-    expect(await seed(a.tenantId, 42)).toEqual({ contacts: 0, invoices: 0, payments: 0 });
+    expect(await seed(a.tenantId, 42)).toEqual({ contacts: 0, invoices: 0, payments: 0, bills: 0 });
 
     // Realistic: several currencies, part-paid and voided invoices, totals that add up.
     expect(new Set(sa.map((i: { CurrencyCode: string }) => i.CurrencyCode)).size).toBeGreaterThan(1);
@@ -203,6 +203,6 @@ describe("seeding", () => {
       if (i.Status !== "VOIDED") expect(Math.round((i.AmountDue + i.AmountPaid) * 100)).toBe(Math.round(i.Total * 100));
     }
     const stats = await (await fetch(`${h.url}/_sandbox/stats`)).json();
-    expect(stats.objects[a.tenantId]).toMatchObject({ contacts: 8, invoices: 40 });
+    expect(stats.objects[a.tenantId]).toMatchObject({ contacts: 8, invoices: 40 + created.bills! });
   });
 });
