@@ -94,5 +94,7 @@ try {
 } finally {
   sandbox.kill("SIGTERM");
   await db().$disconnect();
-  await database.drop();
+  // BENCH_KEEP_DB=1 keeps the database for a look at the data and the plans afterwards.
+  if (process.env.BENCH_KEEP_DB === "1") console.log(`database kept: ${database.url}`);
+  else await database.drop();
 }

@@ -62,20 +62,21 @@ const app = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/start.ts",
   stdio: ["ignore", "ignore", "inherit"],
 });
 
-/** Peak resident memory of the app's server process (VmHWM), found by its command line. */
+/** Peak resident memory of the app's server process (VmHWM; the largest of tsx's launcher and its Node child). */
 function serverPeakMb(): number | null {
+  let peak: number | null = null;
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
       const env = readFileSync(`/proc/${pid}/environ`, "utf8");
       if (!cmd.includes("scripts/server.ts") || !env.includes(`PORT=${PORT}\0`)) continue;
       const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      if (hwm) return Number(hwm[1]) / 1024;
+      if (hwm) peak = Math.max(peak ?? 0, Number(hwm[1]) / 1024);
     } catch {
       // a process that ended meanwhile
     }
   }
-  return null;
+  return peak;
 }
 
 const get = async (query: string) => {

@@ -8,7 +8,6 @@
  */
 import { createHash } from "node:crypto";
 import type { InvoiceStatus } from "../connectors/types";
-import { canonicalJson } from "../audit/record";
 
 export type ProviderName = "STRIPE" | "QUICKBOOKS" | "XERO" | "HUBSPOT";
 
@@ -176,8 +175,9 @@ export function canonicalInvoice(records: LinkedRecord[], rules: SourceRules = D
     providers: [...new Set(ordered.map((r) => r.provider))].sort(),
     differences: differencesOf(systems),
   };
+  // `values` is built above in one fixed key order, so plain JSON is a stable serialization.
   const fingerprint = createHash("sha256")
-    .update(canonicalJson(JSON.parse(JSON.stringify(values, (_k, v) => (typeof v === "bigint" ? v.toString() : v)))))
+    .update(JSON.stringify(values, (_k, v) => (typeof v === "bigint" ? v.toString() : v)))
     .digest("hex");
   return { ...values, fingerprint };
 }

@@ -11,8 +11,9 @@ import type { EntityKind, Page, ProviderClient, ProviderId } from "../connectors
 import { accessToken, ConnectionUnavailableError } from "../connections/tokens";
 import { log } from "../log";
 import { recordAudit } from "../audit/record";
+import { readAhead } from "./read-ahead";
 import { upsertRecords, type AnyRecord } from "./records";
-import { addIngest, EMPTY_INGEST, ingestRecords, type IngestSummary } from "./link";
+import { addIngest, EMPTY_INGEST, ingestStored, type IngestSummary } from "./link";
 
 type Cursors = { changes?: string };
 export type PullKind = "BACKFILL" | "INCREMENTAL";
@@ -22,6 +23,8 @@ const STALE_RUN_MS = 15 * 60_000;
 const MAX_CHANGE_CALLS = 200;
 /** Records stored and linked per transaction during a backfill: big enough to amortize round trips, small enough to show progress. */
 const BACKFILL_BATCH = 1_000;
+/** Provider pages fetched ahead of storing: enough to keep the provider busy while the database works. */
+const READ_AHEAD_PAGES = 20;
 
 /** A prefetch whose failure surfaces where it is awaited, never as an unhandled rejection meanwhile. */
 function settle<T>(promise: Promise<T>): Promise<T> {
@@ -83,15 +86,24 @@ export async function pullConnection(connectionId: string, requested?: PullKind)
   // Linking a batch into the canonical picture runs while the next batch is stored: one link in
   // flight at most, in order, and its failure stops the pull at the next batch.
   let linking: Promise<void> = Promise.resolve();
+  let analyzedAt = 250;
   const take = async (entity: EntityKind, records: AnyRecord[]) => {
     const counts = await upsertRecords(scope, records.map((record) => ({ entity, record })));
     totals.processed += records.length;
     totals.inserted += counts.inserted;
     totals.updated += counts.updated;
+    // A backfill can grow the tables many times over within a minute, long before autovacuum
+    // refreshes their statistics; the planner then treats big tables as small. Refreshed as the
+    // data grows by each factor of four.
+    if (kind === "BACKFILL" && totals.processed >= analyzedAt * 4) {
+      analyzedAt = totals.processed;
+      await linking;
+      await db().$executeRaw`ANALYZE "ExternalRecord", "Invoice", "Payment", "Customer"`;
+    }
     const previous = linking;
     linking = settle(
       previous.then(async () => {
-        totals.ingest = addIngest(totals.ingest, await ingestRecords(connection.workspaceId, counts.changedIds));
+        totals.ingest = addIngest(totals.ingest, await ingestStored(connection.workspaceId, { id: connectionId, provider: connection.provider }, counts.changed));
       }),
     );
     await previous;
@@ -102,14 +114,11 @@ export async function pullConnection(connectionId: string, requested?: PullKind)
     if (kind === "BACKFILL") {
       const changesFrom = await client.startCursor();
       for (const [entity, list] of LISTS) {
-        // The next page is fetched while this one is stored; pages are stored a few at a time.
-        let next: Promise<Page<AnyRecord>> | null = settle(list(client, null));
+        // Pages are fetched ahead while earlier ones are stored and linked, and stored a few at a time.
         let buffer: AnyRecord[] = [];
-        while (next) {
-          const page: Page<AnyRecord> = await next;
-          next = page.next ? settle(list(client, page.next)) : null;
+        for await (const page of readAhead((cursor) => list(client, cursor), READ_AHEAD_PAGES)) {
           buffer = buffer.concat(page.items);
-          if (buffer.length >= BACKFILL_BATCH || !next) {
+          if (buffer.length >= BACKFILL_BATCH || !page.next) {
             await take(entity, buffer);
             buffer = [];
             await progress({ entity, page: page.next });

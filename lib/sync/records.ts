@@ -7,28 +7,52 @@
 import { createHash } from "node:crypto";
 import { db, type DbOrTx } from "../db";
 import type { EntityKind, ExternalCustomer, ExternalInvoice, ExternalPayment } from "../connectors/types";
-import { canonicalJson } from "../audit/record";
 
 export type AnyRecord = ExternalInvoice | ExternalPayment | ExternalCustomer;
 export type Tagged = { entity: EntityKind; record: AnyRecord };
-/** `changedIds`: the rows inserted or updated, which ingest then links into the canonical picture. */
-export type UpsertCounts = { inserted: number; updated: number; unchanged: number; changedIds: string[] };
+/** A stored record whose content changed, with its links as stored: what ingest takes, without reading it back. */
+export type ChangedRecord = {
+  id: string;
+  entityType: "INVOICE" | "PAYMENT" | "CUSTOMER";
+  externalId: string;
+  snapshot: Record<string, unknown>;
+  invoiceId: string | null;
+  paymentId: string | null;
+  customerId: string | null;
+};
+
+/** `changed`: the rows inserted or updated, which ingest then links into the canonical picture. */
+export type UpsertCounts = { inserted: number; updated: number; unchanged: number; changedIds: string[]; changed: ChangedRecord[] };
 
 const ENTITY_TYPE: Record<EntityKind, string> = { invoice: "INVOICE", payment: "PAYMENT", customer: "CUSTOMER" };
 
 /**
  * The content of a snapshot, without the stamps (version, updatedAt) that move when nothing else
- * did: a record fetched again unchanged is recognized as unchanged.
+ * did: a record fetched again unchanged is recognized as unchanged. Snapshots come from the
+ * mappers, which build their keys in one fixed order, so plain JSON is a stable serialization.
  */
 export function fingerprintOf(snapshot: Record<string, unknown>): string {
   const { version: _version, updatedAt: _updatedAt, ...content } = snapshot;
-  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+  return createHash("sha256").update(JSON.stringify(content)).digest("hex");
+}
+
+/** JSON-ready: bigints as decimal strings, dates as ISO strings, undefined dropped. */
+function plain(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = plain(v);
+    return out;
+  }
+  return value;
 }
 
 /** The record without its raw payload, bigints as decimal strings: what Concord compares. */
 export function snapshotOf(record: AnyRecord): Record<string, unknown> {
   const { raw: _raw, ...rest } = record;
-  return JSON.parse(JSON.stringify(rest, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) as Record<string, unknown>;
+  return plain(rest) as Record<string, unknown>;
 }
 
 export async function upsertRecords(scope: { workspaceId: string; connectionId: string }, batch: Tagged[], client: DbOrTx = db()): Promise<UpsertCounts> {
@@ -40,7 +64,7 @@ export async function upsertRecords(scope: { workspaceId: string; connectionId: 
     if (!seen || seen.record.version <= item.record.version) latest.set(key, item);
   }
   const rows = [...latest.values()];
-  if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedIds: [] };
+  if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedIds: [], changed: [] };
   const snapshots = rows.map((r) => snapshotOf(r.record));
   const keys = { types: rows.map((r) => ENTITY_TYPE[r.entity]), ids: rows.map((r) => r.record.externalId) };
   // One JSON document for the batch: the payloads travel as they are, without array-literal escaping (4 KB Stripe invoices add up).
@@ -48,11 +72,13 @@ export async function upsertRecords(scope: { workspaceId: string; connectionId: 
     rows.map((r, i) => ({ entity: keys.types[i], ext: keys.ids[i], ver: r.record.version, upd: r.record.updatedAt.toISOString(), snap: snapshots[i], raw: r.record.raw ?? null, fp: fingerprintOf(snapshots[i]!), del: r.record.deleted })),
   );
   // `before` is read in the statement's own snapshot: the fingerprints as they were, to tell a real change from a newer stamp on the same content.
-  const result = await client.$queryRaw<{ id: string; inserted: boolean; changed: boolean }[]>`
+  const result = await client.$queryRaw<{ id: string; entityType: ChangedRecord["entityType"]; externalId: string; invoiceId: string | null; paymentId: string | null; customerId: string | null; inserted: boolean; changed: boolean }[]>`
     WITH before AS (
-      SELECT er.id, er.fingerprint FROM "ExternalRecord" er
-      JOIN unnest(${keys.types}::text[], ${keys.ids}::text[]) AS k(entity, ext) ON er."entityType" = k.entity::"EntityType" AND er."externalId" = k.ext
-      WHERE er."connectionId" = ${scope.connectionId}
+      SELECT er.id, er.fingerprint FROM unnest(${keys.types}::text[], ${keys.ids}::text[]) AS k(entity, ext)
+      CROSS JOIN LATERAL (
+        SELECT id, fingerprint FROM "ExternalRecord"
+        WHERE "connectionId" = ${scope.connectionId} AND "entityType" = k.entity::"EntityType" AND "externalId" = k.ext
+      ) er
     )
     INSERT INTO "ExternalRecord" (id, "workspaceId", "connectionId", "entityType", "externalId", "providerVersion", "providerUpdatedAt",
                                   snapshot, raw, fingerprint, "deletedAt", "fetchedAt", "createdAt", "updatedAt")
@@ -65,9 +91,16 @@ export async function upsertRecords(scope: { workspaceId: string; connectionId: 
     WHERE "ExternalRecord"."providerVersion" IS NULL
        OR "ExternalRecord"."providerVersion" < EXCLUDED."providerVersion"
        OR ("ExternalRecord"."providerVersion" = EXCLUDED."providerVersion" AND "ExternalRecord".fingerprint <> EXCLUDED.fingerprint)
-    RETURNING id, (xmax = 0) AS inserted,
+    RETURNING id, "entityType"::text AS "entityType", "externalId", "invoiceId", "paymentId", "customerId", (xmax = 0) AS inserted,
               "ExternalRecord".fingerprint IS DISTINCT FROM (SELECT b.fingerprint FROM before b WHERE b.id = "ExternalRecord".id) AS changed`;
   const changed = result.filter((r) => r.changed);
   const inserted = changed.filter((r) => r.inserted).length;
-  return { inserted, updated: changed.length - inserted, unchanged: batch.length - changed.length, changedIds: changed.map((r) => r.id) };
+  const snapshotByKey = new Map(rows.map((r, i) => [`${keys.types[i]}:${r.record.externalId}`, snapshots[i]!]));
+  return {
+    inserted,
+    updated: changed.length - inserted,
+    unchanged: batch.length - changed.length,
+    changedIds: changed.map((r) => r.id),
+    changed: changed.map(({ inserted: _i, changed: _c, ...r }) => ({ ...r, snapshot: snapshotByKey.get(`${r.entityType}:${r.externalId}`)! })),
+  };
 }

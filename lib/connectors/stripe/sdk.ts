@@ -17,7 +17,21 @@ export const TIMEOUT_MS = 30_000;
 
 export type StripeSettings = ProviderSettings<"stripe">;
 
+/** One SDK instance per key and base URL: building one costs more than a request to a local server. */
+const instances = new Map<string, Stripe>();
+const MAX_INSTANCES = 500;
+
 export function stripeSdk(settings: StripeSettings, apiKey: string): Stripe {
+  const cacheKey = `${settings.urls.api}\n${apiKey}`;
+  const cached = instances.get(cacheKey);
+  if (cached) return cached;
+  if (instances.size >= MAX_INSTANCES) instances.delete(instances.keys().next().value!);
+  const instance = createSdk(settings, apiKey);
+  instances.set(cacheKey, instance);
+  return instance;
+}
+
+function createSdk(settings: StripeSettings, apiKey: string): Stripe {
   const url = new URL(settings.urls.api);
   const protocol = url.protocol === "http:" ? "http" : "https";
   return new Stripe(apiKey, {

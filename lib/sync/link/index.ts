@@ -8,19 +8,36 @@ import { db, type Db } from "../../db";
 import { linkCustomers } from "./customers";
 import { linkInvoices } from "./invoices";
 import { linkPayments } from "./payments";
-import { loadRecords } from "./records";
+import { loadRecords, type LoadedRecord } from "./records";
+import type { Prisma } from "../../db/generated/client";
+import type { ProviderName } from "../canonical";
+import type { ChangedRecord } from "../records";
 import { recomputeInvoices } from "./recompute";
 
 export type IngestSummary = { customersCreated: number; invoicesCreated: number; invoicesLinked: number; invoicesChanged: number; paymentsCreated: number; conflictsOpened: number };
 
 export const EMPTY_INGEST: IngestSummary = { customersCreated: 0, invoicesCreated: 0, invoicesLinked: 0, invoicesChanged: 0, paymentsCreated: 0, conflictsOpened: 0 };
 
+/** Links the stored records `recordIds` (read back from the database). */
 export async function ingestRecords(workspaceId: string, recordIds: string[], client: Db = db()): Promise<IngestSummary> {
   if (recordIds.length === 0) return EMPTY_INGEST;
+  return ingest(workspaceId, (tx) => loadRecords(tx, workspaceId, recordIds), client);
+}
+
+/** Links records a pull just stored, as upsertRecords returned them: no need to read them back. */
+export async function ingestStored(workspaceId: string, connection: { id: string; provider: ProviderName }, changed: ChangedRecord[], client: Db = db()): Promise<IngestSummary> {
+  if (changed.length === 0) return EMPTY_INGEST;
+  const records: LoadedRecord[] = changed.map((r) => ({ ...r, connectionId: connection.id, provider: connection.provider }));
+  // The same stable order loadRecords gives, so decisions do not depend on how a page was sorted.
+  records.sort((a, b) => (a.entityType < b.entityType ? -1 : a.entityType > b.entityType ? 1 : a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+  return ingest(workspaceId, async () => records, client);
+}
+
+async function ingest(workspaceId: string, load: (tx: Prisma.TransactionClient) => Promise<LoadedRecord[]>, client: Db): Promise<IngestSummary> {
   return client.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`ingest:${workspaceId}`}))`;
-      const records = await loadRecords(tx, workspaceId, recordIds);
+      const records = await load(tx);
       const customersCreated = await linkCustomers(tx, workspaceId, records);
       const invoices = await linkInvoices(tx, workspaceId, records);
       const paymentsCreated = await linkPayments(tx, workspaceId, records);

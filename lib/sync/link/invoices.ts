@@ -31,10 +31,13 @@ async function loadCandidates(tx: Prisma.TransactionClient, workspaceId: string,
            to_char(i."issueDate", 'YYYY-MM-DD') AS "issueDate",
            ARRAY(SELECT DISTINCT er."connectionId" FROM "ExternalRecord" er WHERE er."workspaceId" = ${workspaceId} AND er."invoiceId" = i.id) AS "connectionIds"
     FROM "Invoice" i LEFT JOIN "Customer" c ON c.id = i."customerId"
-    WHERE i."workspaceId" = ${workspaceId} AND (
-      i.id = ANY(${ids}::text[])
-      OR i."normalizedNumber" = ANY(${numbers}::text[])
-      OR (i.currency, i."totalMinor") IN (SELECT * FROM unnest(${amounts.map((a) => a.currency)}::text[], ${amounts.map((a) => a.totalMinor.toString())}::bigint[])))`;
+    WHERE i."workspaceId" = ${workspaceId} AND i.id IN (
+      -- Three lookups, each on its own index (an OR of them would scan the workspace's invoices).
+      SELECT id FROM "Invoice" WHERE "workspaceId" = ${workspaceId} AND id = ANY(${ids}::text[])
+      UNION SELECT id FROM "Invoice" WHERE "workspaceId" = ${workspaceId} AND "normalizedNumber" = ANY(${numbers}::text[])
+      UNION SELECT x.id FROM unnest(${amounts.map((a) => a.currency)}::text[], ${amounts.map((a) => a.totalMinor.toString())}::bigint[]) AS a(cur, total)
+            -- LATERAL: one index lookup per amount, whatever the (possibly stale, mid-backfill) statistics suggest.
+            CROSS JOIN LATERAL (SELECT id FROM "Invoice" WHERE "workspaceId" = ${workspaceId} AND currency = a.cur AND "totalMinor" = a.total) x)`;
   return rows.map((r) => ({ ...r, totalMinor: BigInt(r.totalMinor), connectionIds: new Set(r.connectionIds) }));
 }
 

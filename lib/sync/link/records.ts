@@ -41,11 +41,13 @@ export async function linkedIds(
     SELECT er."connectionId", er."externalId",
            CASE WHEN er."entityType" = 'CUSTOMER' THEN er."customerId" ELSE er."invoiceId" END AS "canonicalId",
            cu.name AS label
-    FROM "ExternalRecord" er
-    LEFT JOIN "Customer" cu ON er."entityType" = 'CUSTOMER' AND cu.id = er."customerId"
-    JOIN unnest(${keys.map((k) => k.connectionId)}::text[], ${keys.map((k) => k.externalId)}::text[]) AS t(cid, ext)
-      ON er."connectionId" = t.cid AND er."externalId" = t.ext
-    WHERE er."workspaceId" = ${workspaceId} AND er."entityType" = ${entityType}::"EntityType"`;
+    FROM unnest(${keys.map((k) => k.connectionId)}::text[], ${keys.map((k) => k.externalId)}::text[]) AS t(cid, ext)
+    -- LATERAL: one lookup on the (connection, type, external id) key each, whatever the statistics say mid-backfill.
+    CROSS JOIN LATERAL (
+      SELECT x."connectionId", x."externalId", x."entityType", x."customerId", x."invoiceId" FROM "ExternalRecord" x
+      WHERE x."connectionId" = t.cid AND x."entityType" = ${entityType}::"EntityType" AND x."externalId" = t.ext AND x."workspaceId" = ${workspaceId}
+    ) er
+    LEFT JOIN "Customer" cu ON er."entityType" = 'CUSTOMER' AND cu.id = er."customerId"`;
   for (const row of rows) result.set(`${row.connectionId}:${row.externalId}`, { canonicalId: row.canonicalId, label: row.label });
   return result;
 }

@@ -1,3 +1,9 @@
+-- DropIndex
+DROP INDEX "ExternalRecord_workspaceId_entityType_updatedAt_idx";
+
+-- DropIndex
+DROP INDEX "Invoice_workspaceId_status_idx";
+
 -- AlterTable
 ALTER TABLE "ExternalRecord" ADD COLUMN     "matchRule" TEXT,
 ALTER COLUMN "raw" SET DATA TYPE TEXT USING "raw"::text;
@@ -12,7 +18,4 @@ ADD COLUMN     "systems" JSONB NOT NULL DEFAULT '[]';
 
 -- CreateIndex
 CREATE INDEX "Invoice_workspaceId_currency_totalMinor_idx" ON "Invoice"("workspaceId", "currency", "totalMinor");
-
--- CreateIndex
-CREATE INDEX "Invoice_workspaceId_disagreement_issueDate_id_idx" ON "Invoice"("workspaceId", "disagreement", "issueDate" DESC, "id" DESC);
 
