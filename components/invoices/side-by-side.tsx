@@ -80,14 +80,14 @@ export function SideBySide({ invoice }: { invoice: InvoiceDetail }) {
               <th scope="row" className="px-3 py-1.5 text-left font-medium text-slate-500">
                 {label}
               </th>
-              <td className="px-3 py-1.5 tabular-nums">{concord[key] ?? "—"}</td>
+              <td className="whitespace-nowrap px-3 py-1.5 tabular-nums">{concord[key] ?? "—"}</td>
               {columns.map(({ record, values }) => {
                 const differs = (values[key] ?? null) !== (concord[key] ?? null);
                 return (
                   <td
                     key={`${record.connectionId}:${record.externalId}`}
                     data-differs={differs || undefined}
-                    className={`px-3 py-1.5 tabular-nums ${differs ? "bg-amber-50 font-semibold text-amber-900" : ""}`}
+                    className={`whitespace-nowrap px-3 py-1.5 tabular-nums ${differs ? "bg-amber-50 font-semibold text-amber-900" : ""}`}
                   >
                     {values[key] ?? "—"}
                     {differs ? <span className="sr-only"> (differs from Concord)</span> : null}
