@@ -1,0 +1,181 @@
+/**
+ * Reconciling one canonical invoice: read what every connected system holds, plan (./plan.ts),
+ * raise the conflicts the rules cannot settle, and carry out the writes, each with its idempotency
+ * key, storing what the provider answered (so the next plan sees it) and writing an audit entry
+ * with a summary of the request and the answer. Safe to run again at any point: a write already
+ * made is recognized by its key (the provider replays it) and by the stored state (not planned).
+ */
+import { db } from "../../db";
+import type { Prisma } from "../../db/generated/client";
+import { recordAudit } from "../../audit/record";
+import { connectorFor } from "../../connectors";
+import type { ExternalInvoice, ExternalPayment, InvoiceStatus, ProviderClient, ProviderId } from "../../connectors/types";
+import { accessToken } from "../../connections/tokens";
+import { DEFAULT_RULES, type InvoiceSnapshot, type ProviderName } from "../canonical";
+import { ingestStored } from "../link";
+import { upsertRecords } from "../records";
+import { planPropagation, type Plan, type PlanInput, type TargetState, type Write } from "./plan";
+
+export type WriteOutcome = { write: Write; ok: boolean; externalId: string | null; error: string | null };
+export type ReconcileResult = { plan: Plan; outcomes: WriteOutcome[]; conflictsOpened: number };
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Everything the planner needs, read in a few queries. */
+async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspaceId: string } | null> {
+  const invoice = await db().invoice.findUnique({
+    where: { id: invoiceId },
+    select: {
+      id: true,
+      workspaceId: true,
+      version: true,
+      number: true,
+      currency: true,
+      totalMinor: true,
+      status: true,
+      issueDate: true,
+      dueDate: true,
+      memo: true,
+      customer: { select: { name: true, email: true } },
+      lines: { orderBy: { position: "asc" }, select: { description: true, quantity: true, unitAmountMinor: true } },
+      externalRecords: { where: { entityType: "INVOICE" }, select: { connectionId: true, externalId: true, snapshot: true } },
+      payments: { select: { id: true, kind: true, amountMinor: true, currency: true, paidOn: true, externalRecords: { select: { connectionId: true } } } },
+    },
+  });
+  if (!invoice) return null;
+  const connections = await db().connection.findMany({
+    where: { workspaceId: invoice.workspaceId, status: { not: "DISCONNECTED" } },
+    select: { id: true, provider: true, status: true, createdAt: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const recordOf = new Map(invoice.externalRecords.map((r) => [r.connectionId, r]));
+  const targets: TargetState[] = connections.map((c) => {
+    const r = recordOf.get(c.id);
+    const s = r?.snapshot as InvoiceSnapshot | undefined;
+    return {
+      connectionId: c.id,
+      provider: c.provider as ProviderName,
+      status: c.status,
+      connectedOn: day(c.createdAt),
+      record: r && s
+        ? { externalId: r.externalId, status: s.deleted ? "DELETED" : s.status, currency: s.currency, totalMinor: BigInt(s.totalMinor), amountPaidMinor: BigInt(s.amountPaidMinor), amountDueMinor: BigInt(s.amountDueMinor) }
+        : null,
+    };
+  });
+  // The payments' source of truth: the first system in the rules' order that holds the invoice.
+  const holders = targets.filter((t) => t.record);
+  const source = DEFAULT_RULES.payments.map((p) => holders.find((t) => t.provider === p)).find(Boolean) ?? null;
+  return {
+    workspaceId: invoice.workspaceId,
+    input: {
+      invoice: {
+        id: invoice.id,
+        version: invoice.version,
+        number: invoice.number,
+        currency: invoice.currency,
+        totalMinor: invoice.totalMinor,
+        status: invoice.status as InvoiceStatus,
+        issueDate: invoice.issueDate ? day(invoice.issueDate) : null,
+        dueDate: invoice.dueDate ? day(invoice.dueDate) : null,
+        memo: invoice.memo,
+        customer: invoice.customer ? { name: invoice.customer.name, email: invoice.customer.email, externalIds: {} } : null,
+        lines: invoice.lines.map((l) => ({ description: l.description, quantity: l.quantity.toString(), unitAmountMinor: l.unitAmountMinor })),
+      },
+      payments: invoice.payments.map((p) => ({ id: p.id, kind: p.kind, amountMinor: p.amountMinor, currency: p.currency, paidOn: day(p.paidOn), seenBy: p.externalRecords.map((e) => e.connectionId) })),
+      paymentSource: source?.connectionId ?? null,
+      targets,
+    },
+  };
+}
+
+function clientFor(connectionId: string, provider: string, accountId: string): ProviderClient {
+  return connectorFor(provider.toLowerCase() as ProviderId).client({ accountId, accessToken: (force) => accessToken(connectionId, force), connectionKey: connectionId });
+}
+
+async function carryOut(client: ProviderClient, write: Write, input: PlanInput): Promise<{ entity: "invoice"; record: ExternalInvoice } | { entity: "payment"; record: ExternalPayment }> {
+  const options = { idempotencyKey: write.idempotencyKey };
+  switch (write.kind) {
+    case "record_payment":
+      return { entity: "payment", record: await client.recordPayment({ invoiceExternalId: write.externalId, amountMinor: write.amountMinor, currency: write.currency, paidOn: write.paidOn, reference: `Concord ${write.paymentId}` }, options) };
+    case "void_invoice":
+      return { entity: "invoice", record: await client.voidInvoice(write.externalId, options) };
+    case "create_invoice": {
+      const i = input.invoice;
+      const draft = { concordId: i.id, number: i.number, customer: { externalId: null, name: i.customer?.name ?? "Unknown customer", email: i.customer?.email ?? null }, currency: i.currency, issueDate: i.issueDate, dueDate: i.dueDate, memo: i.memo, lines: i.lines };
+      return { entity: "invoice", record: await client.createInvoice(draft, options) };
+    }
+  }
+}
+
+/** Open conflicts for what the plan could not settle; an open one is never raised twice. */
+async function raiseConflicts(workspaceId: string, invoiceId: string, plan: Plan, input: PlanInput): Promise<number> {
+  if (plan.conflicts.length === 0) return 0;
+  let opened = 0;
+  for (const kind of [...new Set(plan.conflicts.map((c) => c.kind))]) {
+    const mine = plan.conflicts.filter((c) => c.kind === kind);
+    const field = mine[0]!.field;
+    const values = [
+      { connectionId: null, provider: "CONCORD", value: mine[0]!.canonical },
+      ...input.targets.filter((t) => t.record).map((t) => ({ connectionId: t.connectionId, provider: t.provider, externalId: t.record!.externalId, value: field === "currency" ? t.record!.currency : t.record!.totalMinor.toString() })),
+    ];
+    const created = await db().conflict.createMany({
+      data: [{ workspaceId, invoiceId, kind, field, values: values as Prisma.InputJsonValue, openKey: `${kind}:${invoiceId}:${field}` }],
+      skipDuplicates: true,
+    });
+    opened += created.count;
+  }
+  return opened;
+}
+
+export async function reconcileInvoice(invoiceId: string, correlationId: string | null = null): Promise<ReconcileResult | null> {
+  const read = await planInput(invoiceId);
+  if (!read) return null;
+  const { input, workspaceId } = read;
+  const plan = planPropagation(input);
+  const conflictsOpened = await raiseConflicts(workspaceId, invoiceId, plan, input);
+  const outcomes: WriteOutcome[] = [];
+  if (plan.writes.length === 0) return { plan, outcomes, conflictsOpened };
+
+  const connections = new Map(
+    (await db().connection.findMany({ where: { id: { in: plan.writes.map((w) => w.connectionId) } }, select: { id: true, provider: true, externalAccountId: true } })).map((c) => [c.id, c]),
+  );
+  for (const write of plan.writes) {
+    const connection = connections.get(write.connectionId)!;
+    const label = connectorFor(connection.provider.toLowerCase() as ProviderId).label;
+    const request = write.kind === "record_payment" ? { amountMinor: write.amountMinor.toString(), currency: write.currency, paidOn: write.paidOn, invoice: write.externalId } : write.kind === "void_invoice" ? { invoice: write.externalId } : { number: input.invoice.number };
+    try {
+      const answer = await carryOut(clientFor(connection.id, connection.provider, connection.externalAccountId), write, input);
+      const stored = await upsertRecords({ workspaceId, connectionId: connection.id }, [answer]);
+      await ingestStored(workspaceId, { id: connection.id, provider: connection.provider as ProviderName }, stored.changed);
+      await db().$transaction((tx) =>
+        recordAudit(tx, {
+          workspaceId,
+          actor: { type: "SYSTEM", label: "Sync engine" },
+          action: `sync.push.${write.kind}`,
+          subjectType: "invoice",
+          subjectId: invoiceId,
+          connectionId: connection.id,
+          changes: { request, answer: { externalId: answer.record.externalId, version: answer.record.version }, idempotencyKey: write.idempotencyKey },
+          correlationId,
+        }),
+      );
+      outcomes.push({ write, ok: true, externalId: answer.record.externalId, error: null });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await db().$transaction((tx) =>
+        recordAudit(tx, {
+          workspaceId,
+          actor: { type: "SYSTEM", label: "Sync engine" },
+          action: `sync.push_failed.${write.kind}`,
+          subjectType: "invoice",
+          subjectId: invoiceId,
+          connectionId: connection.id,
+          changes: { request, error: `${label}: ${message}`.slice(0, 500), idempotencyKey: write.idempotencyKey },
+          correlationId,
+        }),
+      );
+      outcomes.push({ write, ok: false, externalId: null, error: message });
+    }
+  }
+  return { plan, outcomes, conflictsOpened };
+}
