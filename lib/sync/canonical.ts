@@ -3,25 +3,37 @@
  * system in that group's order that holds the invoice (the source of truth), and the chips say
  * what every system shows. Pure: the same records give the same values and fingerprint.
  *
- * Defaults (until the workspace sets its own rules): payments from the payment gateway, invoice
- * details and lines from the accounting system, the CRM last.
+ * Three field groups, each with its own order (the workspace's sync rules, lib/sync/rules.ts):
+ * payments (status, paid, due), the header (number, dates, customer, currency) and the lines with
+ * the totals. Defaults: payments from the payment gateway, header and lines from the accounting
+ * system, the CRM last.
  */
 import { createHash } from "node:crypto";
 import type { InvoiceStatus } from "../connectors/types";
 
 export type ProviderName = "STRIPE" | "QUICKBOOKS" | "XERO" | "HUBSPOT";
 
-export type SourceRules = {
-  /** Status, amount paid and due, paid date. */
-  payments: ProviderName[];
-  /** Number, dates, customer, currency, memo, lines and totals. */
-  details: ProviderName[];
-};
+export type FieldGroup = "payments" | "header" | "lines";
+
+/** For each field group, the systems in the order they win. */
+export type SourceRules = Record<FieldGroup, ProviderName[]>;
+
+export const PROVIDER_NAMES: ProviderName[] = ["STRIPE", "QUICKBOOKS", "XERO", "HUBSPOT"];
 
 export const DEFAULT_RULES: SourceRules = {
   payments: ["STRIPE", "QUICKBOOKS", "XERO", "HUBSPOT"],
-  details: ["QUICKBOOKS", "XERO", "STRIPE", "HUBSPOT"],
+  header: ["QUICKBOOKS", "XERO", "STRIPE", "HUBSPOT"],
+  lines: ["QUICKBOOKS", "XERO", "STRIPE", "HUBSPOT"],
 };
+
+/** Rules where `winners` name the system that wins each group; the defaults order the rest. */
+export function rulesFrom(winners: Partial<Record<FieldGroup, ProviderName>>): SourceRules {
+  const order = (group: FieldGroup) => {
+    const winner = winners[group];
+    return winner ? [winner, ...DEFAULT_RULES[group].filter((p) => p !== winner)] : DEFAULT_RULES[group];
+  };
+  return { payments: order("payments"), header: order("header"), lines: order("lines") };
+}
 
 /** An invoice record's snapshot as stored (bigints as decimal strings). */
 export type InvoiceSnapshot = {
@@ -145,19 +157,23 @@ export function canonicalInvoice(records: LinkedRecord[], rules: SourceRules = D
   const ordered = [...records].sort((a, b) => (a.connectionId < b.connectionId ? -1 : a.connectionId > b.connectionId ? 1 : 0));
   const live = ordered.filter((r) => !r.snapshot.deleted);
   const pool = live.length > 0 ? live : ordered;
-  const details = firstBy(rules.details, pool);
-  // Amounts paid only make sense in the invoice's currency; the details source always qualifies.
-  const payments = firstBy(rules.payments, pool.filter((r) => r.snapshot.currency === details.snapshot.currency));
-  const d = details.snapshot;
+  const header = firstBy(rules.header, pool);
+  // Amounts only make sense in the invoice's currency: the other groups choose among the records
+  // in the header's currency (the header's own record always qualifies).
+  const sameCurrency = pool.filter((r) => r.snapshot.currency === header.snapshot.currency);
+  const payments = firstBy(rules.payments, sameCurrency);
+  const itemized = firstBy(rules.lines, sameCurrency);
+  const d = header.snapshot;
   const p = payments.snapshot;
-  const lines = d.lines.map((l) => ({ description: l.description, quantity: l.quantity, unitAmountMinor: BigInt(l.unitAmountMinor), amountMinor: BigInt(l.amountMinor) }));
-  const totalMinor = BigInt(d.totalMinor);
+  const l = itemized.snapshot;
+  const lines = l.lines.map((line) => ({ description: line.description, quantity: line.quantity, unitAmountMinor: BigInt(line.unitAmountMinor), amountMinor: BigInt(line.amountMinor) }));
+  const totalMinor = BigInt(l.totalMinor);
   const subtotalMinor = lines.reduce((sum, l) => sum + l.amountMinor, 0n);
   const systems = ordered.map(chipOf);
   const values = {
     number: d.number,
-    customerId: details.customerId,
-    customerName: details.customerName,
+    customerId: header.customerId,
+    customerName: header.customerName,
     currency: d.currency,
     subtotalMinor,
     taxMinor: totalMinor - subtotalMinor > 0n ? totalMinor - subtotalMinor : 0n,

@@ -9,6 +9,7 @@ import { linkCustomers } from "./customers";
 import { linkInvoices } from "./invoices";
 import { linkPayments } from "./payments";
 import { loadRecords, type LoadedRecord } from "./records";
+import { syncRulesFor } from "../rules";
 import type { Prisma } from "../../db/generated/client";
 import type { ProviderName } from "../canonical";
 import type { ChangedRecord } from "../records";
@@ -39,9 +40,10 @@ async function ingest(workspaceId: string, load: (tx: Prisma.TransactionClient) 
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`ingest:${workspaceId}`}))`;
       const records = await load(tx);
       const customersCreated = await linkCustomers(tx, workspaceId, records);
-      const invoices = await linkInvoices(tx, workspaceId, records);
+      const rules = await syncRulesFor(workspaceId, tx);
+      const invoices = await linkInvoices(tx, workspaceId, records, rules);
       const paymentsCreated = await linkPayments(tx, workspaceId, records);
-      const changed = await recomputeInvoices(tx, workspaceId, [...invoices.touched]);
+      const changed = await recomputeInvoices(tx, workspaceId, [...invoices.touched], rules);
       return {
         customersCreated,
         invoicesCreated: invoices.created,

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "../../db/generated/client";
 import { InvoiceIndex, matchInvoices, type Candidate, type Decision, type Incoming } from "../../matching/invoices";
 import { normalizeInvoiceNumber, normalizeName } from "../../normalize/customer";
-import { canonicalInvoice, type InvoiceSnapshot, type LinkedRecord } from "../canonical";
+import { canonicalInvoice, DEFAULT_RULES, type InvoiceSnapshot, type LinkedRecord, type SourceRules } from "../canonical";
 import { writeInvoices } from "./recompute";
 import { linkedIds, type LoadedRecord } from "./records";
 
@@ -43,7 +43,7 @@ async function loadCandidates(tx: Prisma.TransactionClient, workspaceId: string,
 
 export type InvoiceLinkResult = { touched: Set<string>; created: number; linked: number; conflicts: number };
 
-export async function linkInvoices(tx: Prisma.TransactionClient, workspaceId: string, records: LoadedRecord[]): Promise<InvoiceLinkResult> {
+export async function linkInvoices(tx: Prisma.TransactionClient, workspaceId: string, records: LoadedRecord[], rules: SourceRules = DEFAULT_RULES): Promise<InvoiceLinkResult> {
   const invoices = records.filter((r) => r.entityType === "INVOICE");
   const touched = new Set(invoices.flatMap((r) => (r.invoiceId ? [r.invoiceId] : [])));
   const waiting = invoices.filter((r) => r.invoiceId === null);
@@ -84,7 +84,7 @@ export async function linkInvoices(tx: Prisma.TransactionClient, workspaceId: st
     const s = record.snapshot as InvoiceSnapshot;
     const customer = s.customerExternalId ? customers.get(`${record.connectionId}:${s.customerExternalId}`) : undefined;
     const linked: LinkedRecord = { recordId: record.id, connectionId: record.connectionId, provider: record.provider, snapshot: s, customerId: customer?.canonicalId ?? null, customerName: customer?.label ?? null };
-    return { id: d.invoiceId, value: canonicalInvoice([linked]) };
+    return { id: d.invoiceId, value: canonicalInvoice([linked], rules) };
   });
   await writeInvoices(tx, workspaceId, started, "insert");
   const links = decisions.map((d) =>

@@ -11,7 +11,8 @@ import { recordAudit } from "../../audit/record";
 import { connectorFor } from "../../connectors";
 import type { ExternalInvoice, ExternalPayment, InvoiceStatus, ProviderClient, ProviderId } from "../../connectors/types";
 import { accessToken } from "../../connections/tokens";
-import { DEFAULT_RULES, type InvoiceSnapshot, type ProviderName } from "../canonical";
+import type { InvoiceSnapshot, ProviderName } from "../canonical";
+import { syncRulesFor } from "../rules";
 import { ingestStored } from "../link";
 import { upsertRecords } from "../records";
 import { planPropagation, type Plan, type PlanInput, type TargetState, type Write } from "./plan";
@@ -64,7 +65,8 @@ async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspa
   });
   // The payments' source of truth: the first system in the rules' order that holds the invoice.
   const holders = targets.filter((t) => t.record);
-  const source = DEFAULT_RULES.payments.map((p) => holders.find((t) => t.provider === p)).find(Boolean) ?? null;
+  const rules = await syncRulesFor(invoice.workspaceId);
+  const source = rules.payments.map((p) => holders.find((t) => t.provider === p)).find(Boolean) ?? null;
   return {
     workspaceId: invoice.workspaceId,
     input: {

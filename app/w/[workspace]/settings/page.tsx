@@ -4,12 +4,16 @@ import { PageHeader } from "@/components/empty-state";
 import { workspacePage } from "@/lib/auth/workspace-page";
 import { can } from "@/lib/authz/permissions";
 import { RenameWorkspaceForm } from "./rename-form";
+import { SyncRulesForm } from "./sync-rules-form";
+import { FIELD_GROUPS, syncRulesFor, winnersOf } from "@/lib/sync/rules";
+import { PROVIDER_NAMES } from "@/lib/sync/canonical";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage({ params }: { params: Promise<{ workspace: string }> }) {
   const ctx = await workspacePage((await params).workspace, "workspace:view");
   const base = `/w/${ctx.workspace.slug}/settings`;
+  const rules = await syncRulesFor(ctx.workspace.id);
   const sections = [
     { href: `${base}/members`, title: "Members", body: "Who is in this workspace, their roles, and invitations.", show: true },
     { href: `${base}/api-keys`, title: "API keys", body: "Keys for the REST API, each with a role.", show: can(ctx.role, "api-keys:manage") },
@@ -42,8 +46,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ works
           Sync rules
         </h2>
         <p className="mt-1 text-sm text-slate-600">
-          Payments follow the payment gateway and invoice details follow the accounting system until you change them.
+          For each group of fields, the system whose value Concord takes and writes to the others (the source of truth).
         </p>
+        <SyncRulesForm workspace={ctx.workspace.slug} groups={FIELD_GROUPS} winners={winnersOf(rules)} providers={PROVIDER_NAMES} editable={can(ctx.role, "sync-rules:manage")} />
       </section>
     </>
   );
