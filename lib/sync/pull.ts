@@ -26,6 +26,11 @@ const BACKFILL_BATCH = 1_000;
 /** Provider pages fetched ahead of storing: enough to keep the provider busy while the database works. */
 const READ_AHEAD_PAGES = 20;
 
+/** The ingest counts without the (possibly long) list of invoice ids, for the audit trail. */
+function countsOf({ invoiceIds, ...counts }: IngestSummary): Record<string, number> {
+  return { ...counts, invoicesTouched: invoiceIds.length };
+}
+
 /** A prefetch whose failure surfaces where it is awaited, never as an unhandled rejection meanwhile. */
 function settle<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
@@ -153,7 +158,7 @@ export async function pullConnection(connectionId: string, requested?: PullKind)
         subjectType: "connection",
         subjectId: connectionId,
         connectionId,
-        changes: { processed: totals.processed, inserted: totals.inserted, updated: totals.updated, ...totals.ingest },
+        changes: { processed: totals.processed, inserted: totals.inserted, updated: totals.updated, ...countsOf(totals.ingest) },
         correlationId: run.id,
       });
     });

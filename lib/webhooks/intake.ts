@@ -19,7 +19,8 @@ const UNKNOWN = "unknown";
 const NO_CONNECTION = "No workspace has connected this account.";
 const DISCONNECTED = "The connection is disconnected.";
 
-export type IntakeSummary = { events: number; stored: number; duplicates: number; ignored: number };
+/** `deliveryIds`: the deliveries stored for processing (new, for an active connection). */
+export type IntakeSummary = { events: number; stored: number; duplicates: number; ignored: number; deliveryIds: string[] };
 
 export async function receiveWebhook(provider: ProviderId, request: WebhookRequest, now = new Date(), client: DbOrTx = db()): Promise<IntakeSummary> {
   const secret = providerSettings(provider)?.webhookSecret;
@@ -34,11 +35,11 @@ export async function receiveWebhook(provider: ProviderId, request: WebhookReque
     if (error instanceof WebhookPayloadError) throw new ApiError("bad_request", `Not a ${connector.label} webhook body: ${error.message}`);
     throw error;
   }
-  if (events.length === 0) return { events: 0, stored: 0, duplicates: 0, ignored: 0 }; // e.g. Xero's intent to receive
+  if (events.length === 0) return { events: 0, stored: 0, duplicates: 0, ignored: 0, deliveryIds: [] }; // e.g. Xero's intent to receive
 
   // One round trip: route each event to the connections of its account (or "unknown"), insert
   // what is new, and note when each connection last heard from its provider.
-  const [result] = await client.$queryRaw<{ rows: bigint; stored: bigint; ignored: bigint }[]>`
+  const [result] = await client.$queryRaw<{ rows: bigint; stored: bigint; ignored: bigint; ids: string[] | null }[]>`
     WITH incoming AS (
       SELECT * FROM unnest(${events.map((e) => e.accountId)}::text[], ${events.map((e) => e.eventId)}::text[],
                            ${events.map((e) => e.eventType)}::text[], ${events.map((e) => JSON.stringify(e.hints))}::jsonb[])
@@ -55,16 +56,17 @@ export async function receiveWebhook(provider: ProviderId, request: WebhookReque
              r."connectionId", r."workspaceId", ${now}
       FROM routes r
       ON CONFLICT (provider, "accountId", "eventId", "routedTo") DO NOTHING
-      RETURNING 1
+      RETURNING id, status
     ), touched AS (
       UPDATE "Connection" SET "lastWebhookAt" = ${now} WHERE id IN (SELECT "connectionId" FROM routes WHERE "connectionId" IS NOT NULL) RETURNING 1
     )
     SELECT (SELECT count(*) FROM routes) AS rows, (SELECT count(*) FROM inserted) AS stored,
            (SELECT count(*) FROM routes WHERE "connectionId" IS NULL OR status = 'DISCONNECTED') AS ignored,
-           (SELECT count(*) FROM touched) AS touched`;
+           (SELECT count(*) FROM touched) AS touched,
+           (SELECT array_agg(id) FROM inserted WHERE status = 'RECEIVED') AS ids`;
   const rows = Number(result!.rows);
   const count = Number(result!.stored);
   const ignored = Number(result!.ignored);
   if (ignored) log().info({ provider, ignored }, "webhook events for accounts without an active connection");
-  return { events: events.length, stored: count, duplicates: rows - count, ignored };
+  return { events: events.length, stored: count, duplicates: rows - count, ignored, deliveryIds: result!.ids ?? [] };
 }

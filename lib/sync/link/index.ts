@@ -15,9 +15,11 @@ import type { ProviderName } from "../canonical";
 import type { ChangedRecord } from "../records";
 import { recomputeInvoices } from "./recompute";
 
-export type IngestSummary = { customersCreated: number; invoicesCreated: number; invoicesLinked: number; invoicesChanged: number; paymentsCreated: number; conflictsOpened: number };
+export type IngestCounts = { customersCreated: number; invoicesCreated: number; invoicesLinked: number; invoicesChanged: number; paymentsCreated: number; conflictsOpened: number };
+/** `invoiceIds`: the invoices that started, changed or got a payment: what reconciliation looks at next. */
+export type IngestSummary = IngestCounts & { invoiceIds: string[] };
 
-export const EMPTY_INGEST: IngestSummary = { customersCreated: 0, invoicesCreated: 0, invoicesLinked: 0, invoicesChanged: 0, paymentsCreated: 0, conflictsOpened: 0 };
+export const EMPTY_INGEST: IngestSummary = { customersCreated: 0, invoicesCreated: 0, invoicesLinked: 0, invoicesChanged: 0, paymentsCreated: 0, conflictsOpened: 0, invoiceIds: [] };
 
 /** Links the stored records `recordIds` (read back from the database). */
 export async function ingestRecords(workspaceId: string, recordIds: string[], client: Db = db()): Promise<IngestSummary> {
@@ -42,15 +44,16 @@ async function ingest(workspaceId: string, load: (tx: Prisma.TransactionClient) 
       const customersCreated = await linkCustomers(tx, workspaceId, records);
       const rules = await syncRulesFor(workspaceId, tx);
       const invoices = await linkInvoices(tx, workspaceId, records, rules);
-      const paymentsCreated = await linkPayments(tx, workspaceId, records);
+      const payments = await linkPayments(tx, workspaceId, records);
       const changed = await recomputeInvoices(tx, workspaceId, [...invoices.touched], rules);
       return {
         customersCreated,
         invoicesCreated: invoices.created,
         invoicesLinked: invoices.linked,
         invoicesChanged: changed.length,
-        paymentsCreated,
+        paymentsCreated: payments.created,
         conflictsOpened: invoices.conflicts,
+        invoiceIds: [...new Set([...invoices.started, ...changed, ...payments.invoiceIds])].sort(),
       };
     },
     { timeout: 120_000, maxWait: 120_000 },
@@ -58,5 +61,6 @@ async function ingest(workspaceId: string, load: (tx: Prisma.TransactionClient) 
 }
 
 export function addIngest(a: IngestSummary, b: IngestSummary): IngestSummary {
-  return Object.fromEntries(Object.keys(a).map((k) => [k, a[k as keyof IngestSummary] + b[k as keyof IngestSummary]])) as IngestSummary;
+  const counts = Object.fromEntries((Object.keys(EMPTY_INGEST) as (keyof IngestSummary)[]).filter((k) => k !== "invoiceIds").map((k) => [k, (a[k] as number) + (b[k] as number)]));
+  return { ...(counts as IngestCounts), invoiceIds: b.invoiceIds.length === 0 ? a.invoiceIds : [...new Set([...a.invoiceIds, ...b.invoiceIds])] };
 }

@@ -41,13 +41,14 @@ async function loadCandidates(tx: Prisma.TransactionClient, workspaceId: string,
   return rows.map((r) => ({ ...r, totalMinor: BigInt(r.totalMinor), connectionIds: new Set(r.connectionIds) }));
 }
 
-export type InvoiceLinkResult = { touched: Set<string>; created: number; linked: number; conflicts: number };
+/** `touched`: existing invoices a record joined or changed (to recompute); `started`: invoices records started. */
+export type InvoiceLinkResult = { touched: Set<string>; started: string[]; created: number; linked: number; conflicts: number };
 
 export async function linkInvoices(tx: Prisma.TransactionClient, workspaceId: string, records: LoadedRecord[], rules: SourceRules = DEFAULT_RULES): Promise<InvoiceLinkResult> {
   const invoices = records.filter((r) => r.entityType === "INVOICE");
   const touched = new Set(invoices.flatMap((r) => (r.invoiceId ? [r.invoiceId] : [])));
   const waiting = invoices.filter((r) => r.invoiceId === null);
-  if (waiting.length === 0) return { touched, created: 0, linked: 0, conflicts: 0 };
+  if (waiting.length === 0) return { touched, started: [], created: 0, linked: 0, conflicts: 0 };
 
   const customers = await linkedIds(
     tx,
@@ -102,7 +103,7 @@ export async function linkInvoices(tx: Prisma.TransactionClient, workspaceId: st
     byRecord.get(d.recordId)!.invoiceId = d.invoiceId;
   }
   const conflicts = await raiseMatchConflicts(tx, workspaceId, fresh, byRecord);
-  return { touched, created: fresh.length, linked: decisions.length - fresh.length, conflicts };
+  return { touched, started: fresh.map((d) => d.invoiceId), created: fresh.length, linked: decisions.length - fresh.length, conflicts };
 }
 
 /** DUPLICATE and POSSIBLE_MATCH conflicts; an open one is never raised twice (openKey). */

@@ -13,9 +13,10 @@ type Existing = { id: string; invoiceId: string; kind: string; amountMinor: bigi
 const WINDOW_DAYS = 3;
 const days = (a: string, b: string) => Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
 
-export async function linkPayments(tx: Prisma.TransactionClient, workspaceId: string, records: LoadedRecord[]): Promise<number> {
+/** Links waiting payment records; answers how many payments started and the invoices they belong to. */
+export async function linkPayments(tx: Prisma.TransactionClient, workspaceId: string, records: LoadedRecord[]): Promise<{ created: number; invoiceIds: string[] }> {
   const waiting = records.filter((r) => r.entityType === "PAYMENT" && r.paymentId === null);
-  if (waiting.length === 0) return 0;
+  if (waiting.length === 0) return { created: 0, invoiceIds: [] };
   const snapshots = new Map(waiting.map((r) => [r.id, r.snapshot as PaymentSnapshot]));
   const invoiceOf = await linkedIds(
     tx,
@@ -81,5 +82,5 @@ export async function linkPayments(tx: Prisma.TransactionClient, workspaceId: st
     UPDATE "ExternalRecord" er SET "paymentId" = t.pid, "updatedAt" = now()
     FROM unnest(${links.map((l) => l.recordId)}::text[], ${links.map((l) => l.paymentId)}::text[]) AS t(rid, pid)
     WHERE er.id = t.rid AND er."workspaceId" = ${workspaceId}`;
-  return created.length;
+  return { created: created.length, invoiceIds: invoiceIds };
 }

@@ -1,0 +1,64 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "../db";
+import { makePerson } from "../../test/factories";
+import { MAX_DELIVERY_ATTEMPTS, planSweep, retryFailedDeliveries } from "./sweep";
+
+const now = new Date("2026-11-21T12:00:00Z");
+const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
+let active: string;
+let fresh: string;
+let paused: string;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  const owner = await makePerson("sweep");
+  const connection = (provider: "STRIPE" | "XERO" | "HUBSPOT", data: object) =>
+    db().connection.create({ data: { workspaceId: owner.workspace.id, provider, externalAccountId: `acct-${randomUUID()}`, displayName: provider, ...data } });
+  active = (await connection("STRIPE", { cursors: { changes: "evt_1" }, tokenExpiresAt: new Date(now.getTime() + 5 * 60_000) })).id;
+  fresh = (await connection("XERO", { tokenExpiresAt: new Date(now.getTime() + 60 * 60_000) })).id;
+  paused = (await connection("HUBSPOT", { status: "NEEDS_REAUTH", cursors: { changes: "1" } })).id;
+  const delivery = async (name: string, connectionId: string, status: "RECEIVED" | "PROCESSING" | "PROCESSED" | "FAILED", receivedAt: Date, attempts = 0) => {
+    ids[name] = (
+      await db().webhookDelivery.create({
+        data: { provider: "STRIPE", accountId: "a", eventId: `evt_${randomUUID()}`, routedTo: connectionId, eventType: "x", rawBody: "{}", status, attempts, receivedAt, connectionId, workspaceId: owner.workspace.id },
+      })
+    ).id;
+  };
+  await delivery("missed", active, "RECEIVED", minutesAgo(5));
+  await delivery("justArrived", active, "RECEIVED", minutesAgo(0));
+  await delivery("stuck", active, "PROCESSING", minutesAgo(30));
+  await delivery("inFlight", active, "PROCESSING", minutesAgo(1));
+  await delivery("retry", active, "FAILED", minutesAgo(10), 2);
+  await delivery("exhausted", active, "FAILED", minutesAgo(10), MAX_DELIVERY_ATTEMPTS);
+  await delivery("done", active, "PROCESSED", minutesAgo(10), 1);
+  await delivery("pausedConnection", paused, "RECEIVED", minutesAgo(10));
+});
+
+describe("the sweep", () => {
+  it("pulls every active connection, backfilling those that never finished", async () => {
+    const plan = await planSweep(now);
+    const mine = plan.pulls.filter((p) => [active, fresh, paused].includes(p.connectionId));
+    expect(mine).toEqual(expect.arrayContaining([{ connectionId: active, kind: "INCREMENTAL" }, { connectionId: fresh, kind: "BACKFILL" }]));
+    expect(mine.some((p) => p.connectionId === paused)).toBe(false);
+  });
+
+  it("re-drives missed, stuck and failed deliveries, leaving in-flight, done and exhausted ones", async () => {
+    const plan = await planSweep(now);
+    const mine = (name: string) => plan.deliveries.includes(ids[name]!);
+    expect(["missed", "stuck", "retry"].filter(mine)).toEqual(["missed", "stuck", "retry"]);
+    expect(["justArrived", "inFlight", "exhausted", "done", "pausedConnection"].filter(mine)).toEqual([]);
+  });
+
+  it("refreshes tokens that are about to expire", async () => {
+    const plan = await planSweep(now);
+    expect(plan.refreshes).toContain(active);
+    expect(plan.refreshes).not.toContain(fresh);
+  });
+
+  it("puts exhausted deliveries back in the queue when a person retries", async () => {
+    expect(await retryFailedDeliveries(active)).toEqual([ids.exhausted]);
+    expect(await db().webhookDelivery.findUniqueOrThrow({ where: { id: ids.exhausted! } })).toMatchObject({ status: "RECEIVED", attempts: 0, lastError: null });
+    expect(await retryFailedDeliveries(active)).toEqual([]);
+  });
+});
