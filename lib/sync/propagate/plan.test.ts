@@ -84,7 +84,7 @@ describe("planning propagation", () => {
   it("creates a missing issued invoice in accounting and CRM systems, never in the gateway or for history", () => {
     const open = { ...invoice, status: "OPEN" as const };
     const plan = planPropagation(base({ invoice: open, payments: [], targets: [target("stripe", "STRIPE", null), target("qbo", "QUICKBOOKS", null), target("xero", "XERO", null, { connectedOn: "2026-07-01" })] }));
-    expect(plan.writes).toEqual([{ kind: "create_invoice", connectionId: "qbo", idempotencyKey: "concord:inv-1:v7:qbo:create" }]);
+    expect(plan.writes).toEqual([{ kind: "create_invoice", connectionId: "qbo", idempotencyKey: "concord:inv-1:qbo:create" }]);
     expect(plan.skipped.map((s) => s.connectionId)).toEqual(["stripe", "xero"]);
     const draft = planPropagation(base({ invoice: { ...invoice, status: "DRAFT" }, payments: [], targets: [target("qbo", "QUICKBOOKS", null)] }));
     expect(draft.writes).toEqual([]);

@@ -11,8 +11,8 @@
  *   created, unless the invoice predates the connection (history is not replayed into new tools).
  * - Where the target disagrees on what rules cannot settle (another total or currency), nothing is
  *   written to it: a conflict is raised with each system's value.
- * Idempotency keys come from (canonical invoice, version or payment, target), so a retried or
- * re-planned write is the same write.
+ * Idempotency keys come from (canonical invoice, payment, target) and the kind of write, so a
+ * retried or re-planned write is the same write, whatever versions came in between.
  */
 import type { InvoiceStatus } from "../../connectors/types";
 import type { ProviderName } from "../canonical";
@@ -87,7 +87,8 @@ export function planPropagation(input: PlanInput): Plan {
       if (!createIn.has(target.provider)) plan.skipped.push({ connectionId: target.connectionId, reason: "does not hold invoices it did not issue" });
       else if (!issued) plan.skipped.push({ connectionId: target.connectionId, reason: "only issued invoices are created" });
       else if (!invoice.issueDate || invoice.issueDate < target.connectedOn) plan.skipped.push({ connectionId: target.connectionId, reason: "issued before the connection was made" });
-      else plan.writes.push({ kind: "create_invoice", connectionId: target.connectionId, idempotencyKey: key(invoice.id, `v${invoice.version}`, target.connectionId, "create") });
+      // One invoice per (invoice, target), ever: the key must not change when the version does.
+      else plan.writes.push({ kind: "create_invoice", connectionId: target.connectionId, idempotencyKey: key(invoice.id, target.connectionId, "create") });
       continue;
     }
     if (record.currency !== invoice.currency) {

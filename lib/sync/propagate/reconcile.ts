@@ -129,55 +129,58 @@ async function raiseConflicts(workspaceId: string, invoiceId: string, plan: Plan
   return opened;
 }
 
-export async function reconcileInvoice(invoiceId: string, correlationId: string | null = null): Promise<ReconcileResult | null> {
+/** Plans an invoice's writes and opens the conflicts the rules cannot settle; null for an unknown invoice. */
+export async function planReconcile(invoiceId: string): Promise<{ plan: Plan; conflictsOpened: number; workspaceId: string } | null> {
   const read = await planInput(invoiceId);
   if (!read) return null;
-  const { input, workspaceId } = read;
-  const plan = planPropagation(input);
-  const conflictsOpened = await raiseConflicts(workspaceId, invoiceId, plan, input);
-  const outcomes: WriteOutcome[] = [];
-  if (plan.writes.length === 0) return { plan, outcomes, conflictsOpened };
+  const plan = planPropagation(read.input);
+  const conflictsOpened = await raiseConflicts(read.workspaceId, invoiceId, plan, read.input);
+  return { plan, conflictsOpened, workspaceId: read.workspaceId };
+}
 
-  const connections = new Map(
-    (await db().connection.findMany({ where: { id: { in: plan.writes.map((w) => w.connectionId) } }, select: { id: true, provider: true, externalAccountId: true } })).map((c) => [c.id, c]),
-  );
-  for (const write of plan.writes) {
-    const connection = connections.get(write.connectionId)!;
-    const label = connectorFor(connection.provider.toLowerCase() as ProviderId).label;
-    const request = write.kind === "record_payment" ? { amountMinor: write.amountMinor.toString(), currency: write.currency, paidOn: write.paidOn, invoice: write.externalId } : write.kind === "void_invoice" ? { invoice: write.externalId } : { number: input.invoice.number };
+/**
+ * Carries out one planned write, named by its idempotency key. The plan is made again first: a
+ * write that is no longer needed (an earlier attempt made it, or the target changed) is skipped,
+ * and a write made but not recorded is recognized by the provider through its key.
+ */
+export async function executeWrite(invoiceId: string, idempotencyKey: string, correlationId: string | null = null): Promise<WriteOutcome | { skipped: true; reason: string }> {
+  const read = await planInput(invoiceId);
+  if (!read) return { skipped: true, reason: "the invoice no longer exists" };
+  const { input, workspaceId } = read;
+  const write = planPropagation(input).writes.find((w) => w.idempotencyKey === idempotencyKey);
+  if (!write) return { skipped: true, reason: "no longer needed" };
+  const connection = await db().connection.findUniqueOrThrow({ where: { id: write.connectionId }, select: { id: true, provider: true, externalAccountId: true } });
+  const label = connectorFor(connection.provider.toLowerCase() as ProviderId).label;
+  const request = write.kind === "record_payment" ? { amountMinor: write.amountMinor.toString(), currency: write.currency, paidOn: write.paidOn, invoice: write.externalId } : write.kind === "void_invoice" ? { invoice: write.externalId } : { number: input.invoice.number };
+  const audit = (action: string, changes: Prisma.InputJsonValue) =>
+    db().$transaction((tx) =>
+      recordAudit(tx, { workspaceId, actor: { type: "SYSTEM", label: "Sync engine" }, action, subjectType: "invoice", subjectId: invoiceId, connectionId: connection.id, changes, correlationId }),
+    );
+  try {
+    const answer = await carryOut(clientFor(connection.id, connection.provider, connection.externalAccountId), write, input);
+    const stored = await upsertRecords({ workspaceId, connectionId: connection.id }, [answer]);
+    await ingestStored(workspaceId, { id: connection.id, provider: connection.provider as ProviderName }, stored.changed);
+    await audit(`sync.push.${write.kind}`, { request, answer: { externalId: answer.record.externalId, version: answer.record.version }, idempotencyKey });
+    return { write, ok: true, externalId: answer.record.externalId, error: null };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await audit(`sync.push_failed.${write.kind}`, { request, error: `${label}: ${message}`.slice(0, 500), idempotencyKey });
+    throw error;
+  }
+}
+
+/** Plan and carry out every write in this process (tests and tools; the sync engine runs each write as its own step). */
+export async function reconcileInvoice(invoiceId: string, correlationId: string | null = null): Promise<ReconcileResult | null> {
+  const planned = await planReconcile(invoiceId);
+  if (!planned) return null;
+  const outcomes: WriteOutcome[] = [];
+  for (const write of planned.plan.writes) {
     try {
-      const answer = await carryOut(clientFor(connection.id, connection.provider, connection.externalAccountId), write, input);
-      const stored = await upsertRecords({ workspaceId, connectionId: connection.id }, [answer]);
-      await ingestStored(workspaceId, { id: connection.id, provider: connection.provider as ProviderName }, stored.changed);
-      await db().$transaction((tx) =>
-        recordAudit(tx, {
-          workspaceId,
-          actor: { type: "SYSTEM", label: "Sync engine" },
-          action: `sync.push.${write.kind}`,
-          subjectType: "invoice",
-          subjectId: invoiceId,
-          connectionId: connection.id,
-          changes: { request, answer: { externalId: answer.record.externalId, version: answer.record.version }, idempotencyKey: write.idempotencyKey },
-          correlationId,
-        }),
-      );
-      outcomes.push({ write, ok: true, externalId: answer.record.externalId, error: null });
+      const outcome = await executeWrite(invoiceId, write.idempotencyKey, correlationId);
+      if ("ok" in outcome) outcomes.push(outcome);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await db().$transaction((tx) =>
-        recordAudit(tx, {
-          workspaceId,
-          actor: { type: "SYSTEM", label: "Sync engine" },
-          action: `sync.push_failed.${write.kind}`,
-          subjectType: "invoice",
-          subjectId: invoiceId,
-          connectionId: connection.id,
-          changes: { request, error: `${label}: ${message}`.slice(0, 500), idempotencyKey: write.idempotencyKey },
-          correlationId,
-        }),
-      );
-      outcomes.push({ write, ok: false, externalId: null, error: message });
+      outcomes.push({ write, ok: false, externalId: null, error: error instanceof Error ? error.message : String(error) });
     }
   }
-  return { plan, outcomes, conflictsOpened };
+  return { plan: planned.plan, outcomes, conflictsOpened: planned.conflictsOpened };
 }
