@@ -6,6 +6,9 @@ import { z } from "zod";
 
 const optionalUrl = z.url().optional();
 
+/** An Inngest signing key: hex, optionally prefixed like Inngest Cloud's `signkey-prod-`. */
+const signingKey = z.string().regex(/^(signkey-\w+-)?([0-9a-fA-F]{2})+$/, "must be a hex key, optionally prefixed signkey-<env>-");
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** PostgreSQL connection string. Unset: `npm run dev|demo` start the embedded database. */
@@ -61,6 +64,19 @@ const schema = z.object({
   CONCORD_DATA_DIR: z.string().min(1).default(".data"),
   /** TCP port of the embedded PostgreSQL (only when DATABASE_URL is unset). */
   EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /**
+   * Inngest. Cloud or self-hosted: INNGEST_EVENT_KEY + INNGEST_SIGNING_KEY (+ INNGEST_BASE_URL
+   * for a self-hosted server). Dev server: INNGEST_DEV=1 or its URL. None set: the embedded
+   * executor (lib/inngest-embedded) runs the functions inside the app's server.
+   */
+  INNGEST_EVENT_KEY: z.string().min(1).optional(),
+  INNGEST_SIGNING_KEY: signingKey.optional(),
+  INNGEST_SIGNING_KEY_FALLBACK: signingKey.optional(),
+  INNGEST_BASE_URL: optionalUrl,
+  INNGEST_DEV: z
+    .string()
+    .refine((v) => ["0", "1", "true", "false"].includes(v) || z.url().safeParse(v).success, "must be 1, 0 or the dev server's URL")
+    .optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -91,11 +107,30 @@ export function env(): Env {
   return cached;
 }
 
+export type InngestMode = "cloud" | "dev" | "embedded";
+
+/**
+ * Where background jobs run: Inngest Cloud or a self-hosted Inngest ("cloud": keys, and a base
+ * URL when self-hosted), the Inngest dev server ("dev"), or, with none of these set, the
+ * embedded executor inside the app's server.
+ */
+export function inngestMode(e: Env): InngestMode {
+  if (e.INNGEST_DEV !== undefined && e.INNGEST_DEV !== "0" && e.INNGEST_DEV !== "false") return "dev";
+  if (e.INNGEST_EVENT_KEY || e.INNGEST_SIGNING_KEY || e.INNGEST_BASE_URL || e.INNGEST_DEV !== undefined) return "cloud";
+  return "embedded";
+}
+
 /** Variables the running app cannot work without; checked at start-up, after defaults. */
 export function requireServerEnv(e: Env = env()): Env & { DATABASE_URL: string; AUTH_SECRET: string } {
   const missing: string[] = [];
   if (!e.DATABASE_URL) missing.push("DATABASE_URL: required (npm run dev|demo start an embedded database when unset)");
   if (!e.AUTH_SECRET) missing.push("AUTH_SECRET: required (npm run dev|demo generate one into .data/ when unset)");
+  if (inngestMode(e) === "cloud") {
+    // Serving functions needs both: events in with the event key, calls checked with the signing key.
+    const unset = "(Inngest Cloud or self-hosted; unset every INNGEST_* variable to use the embedded executor)";
+    if (!e.INNGEST_EVENT_KEY) missing.push(`INNGEST_EVENT_KEY: required with INNGEST_SIGNING_KEY / INNGEST_BASE_URL ${unset}`);
+    if (!e.INNGEST_SIGNING_KEY) missing.push(`INNGEST_SIGNING_KEY: required with INNGEST_EVENT_KEY / INNGEST_BASE_URL ${unset}`);
+  }
   if (missing.length) throw new ConfigError(missing);
   return e as Env & { DATABASE_URL: string; AUTH_SECRET: string };
 }

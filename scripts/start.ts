@@ -3,12 +3,15 @@
  * Validates the environment, generates local secrets, opens the database (embedded when
  * DATABASE_URL is unset), applies migrations, sets up the demo (its person, and with the
  * sandboxes its four connections and their first sync), then runs Next.js (dev server, or a
- * production build for the demo, rebuilt only when sources changed).
+ * production build for the demo, rebuilt only when sources changed). Without INNGEST_*
+ * configuration the embedded Inngest executor runs background jobs: inside scripts/server.ts
+ * for the demo, and here, next to `next dev`, for dev.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { db } from "../lib/db/client";
-import { ConfigError, parseEnv, requireServerEnv } from "../lib/env";
+import { ConfigError, inngestMode, parseEnv, requireServerEnv } from "../lib/env";
+import { loopbackServeUrl, startEmbeddedInngest } from "../lib/inngest-embedded/host";
 import { DEMO_USER, ensureDemo } from "../lib/demo";
 import { setUpDemo, summarize, type DemoReady } from "../lib/demo-data";
 import { applyMigrations, openLocalDatabase } from "./lib/database";
@@ -91,6 +94,9 @@ async function main(): Promise<void> {
       ? run(bin("next"), ["build"], { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CONCORD_SKIP_BUILD_TYPECHECK: "1" })
       : Promise.resolve(0);
   const database = await openLocalDatabase({ databaseUrl: base.DATABASE_URL, dataDir, port: base.EMBEDDED_DB_PORT });
+  // `next dev` has no custom server to host the executor: it runs in this process and the dev
+  // server's SDK is pointed at it (the demo's server.ts starts its own).
+  const embeddedInngest = mode === "dev" && inngestMode(base) === "embedded" ? await startEmbeddedInngest({ serveUrl: loopbackServeUrl(base.HOST, base.PORT) }) : null;
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     ...secrets,
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
     CONCORD_DEMO: process.env.CONCORD_DEMO || (database.embedded ? "1" : "0"),
     // Without real provider credentials the app talks to the bundled sandboxes.
     CONCORD_PROVIDERS: process.env.CONCORD_PROVIDERS || "sandbox",
+    ...embeddedInngest?.env,
   };
   requireServerEnv(parseEnv(childEnv));
   // The demo person's password: DEMO_PASSWORD, or generated once; printed, never given to the app.
@@ -116,6 +123,7 @@ async function main(): Promise<void> {
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await embeddedInngest?.stop();
     await stopSandboxes();
     await database.stop();
     process.exit(code);
@@ -142,6 +150,17 @@ async function main(): Promise<void> {
   }
   next.once("exit", (code) => void shutdown(code ?? 0));
   void whenUp(childEnv.APP_URL!, async (appUrl) => {
+    if (embeddedInngest) {
+      // A function the executor cannot honour stops dev: background jobs never run half-configured.
+      const ok = await embeddedInngest.start().then(
+        () => true,
+        (error: unknown) => (console.error(error instanceof Error ? error.message : error), false),
+      );
+      if (!ok) {
+        next.kill("SIGTERM");
+        return shutdown(1);
+      }
+    }
     // Subscribed once the app answers: Xero checks the endpoint before it sends.
     if (childEnv.CONCORD_PROVIDERS === "sandbox") await subscribeDemoWebhooks(appUrl, childEnv).catch((error) => console.warn("webhook wiring failed:", error));
     // Last, so it is the line people see when the app is ready.

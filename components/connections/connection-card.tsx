@@ -1,6 +1,7 @@
 import type { ConnectionView } from "@/lib/connections/manage";
 import { DisconnectButton } from "./disconnect-button";
 import { SyncControls, type RunSummary } from "./sync-controls";
+import { FailedDeliveries } from "./failed-deliveries";
 
 const STATUS: Record<ConnectionView["status"], { text: string; style: string }> = {
   ACTIVE: { text: "Connected", style: "bg-emerald-50 text-emerald-800 ring-emerald-200" },
@@ -13,7 +14,21 @@ function when(date: Date | null): string {
   return date ? date.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "never";
 }
 
-export function ConnectionCard({ connection: c, label, workspace, manage, run }: { connection: ConnectionView; label: string; workspace: string; manage: boolean; run: RunSummary }) {
+export function ConnectionCard({
+  connection: c,
+  label,
+  workspace,
+  manage,
+  run,
+  failed,
+}: {
+  connection: ConnectionView;
+  label: string;
+  workspace: string;
+  manage: boolean;
+  run: RunSummary;
+  failed?: { count: number; lastError: string | null };
+}) {
   const status = STATUS[c.status];
   return (
     <li className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200" data-testid={`connection-${c.provider}`}>
@@ -47,6 +62,7 @@ export function ConnectionCard({ connection: c, label, workspace, manage, run }:
           {c.lastError}
         </p>
       ) : null}
+      {failed ? <FailedDeliveries workspace={workspace} connectionId={c.id} count={failed.count} lastError={failed.lastError} manage={manage} /> : null}
       {c.status === "ACTIVE" ? <SyncControls workspace={workspace} connectionId={c.id} run={run} manage={manage} /> : null}
       {manage ? (
         <div className="mt-4 flex gap-2">

@@ -65,6 +65,11 @@ export const ROUTES: Record<string, RouteEntry> = {
   "GET /api/auth/[...nextauth]": { access: "public", auth: "none", call: "/api/auth/providers", ok: 200 },
   "POST /api/auth/[...nextauth]": { access: "public", auth: "none", call: "/api/auth/signout", ok: 302 },
   "POST /api/webhooks/[provider]": { access: "public", auth: "none", call: "/api/webhooks/stripe", ok: 401 },
+  // Inngest's serve endpoint checks a signature on every call (the embedded executor signs too):
+  // unsigned reads and calls get 401; a plain PUT asks Inngest to sync the app again.
+  "GET /api/inngest": { access: "public", auth: "none", call: "/api/inngest", ok: 401 },
+  "POST /api/inngest": { access: "public", auth: "none", call: "/api/inngest", ok: 401 },
+  "PUT /api/inngest": { access: "public", auth: "none", call: "/api/inngest", ok: 200 },
   "GET /w/[workspace]/connections/[provider]/connect": { access: "connections:manage", auth: "session", call: "/w/:workspace/connections/stripe/connect", ok: 303 },
   "GET /api/oauth/[provider]/callback": { access: "user", auth: "session", call: "/api/oauth/stripe/callback?state=forged&code=x", ok: 303 },
   "GET /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
@@ -117,5 +122,6 @@ export const ACTIONS: Record<string, ActionEntry> = {
   "app/w/[workspace]/settings/api-keys/actions.ts#revokeApiKeyAction": { access: "api-keys:manage", sample: { apiKeyId: "missing" } },
   "app/w/[workspace]/connections/actions.ts#disconnectAction": { access: "connections:manage", sample: { connectionId: "missing" } },
   "app/w/[workspace]/connections/actions.ts#syncNowAction": { access: "connections:manage", sample: { connectionId: "missing" } },
+  "app/w/[workspace]/connections/actions.ts#retryFailedAction": { access: "connections:manage", sample: { connectionId: "missing" } },
   "app/w/[workspace]/connections/actions.ts#chooseAccountAction": { access: "connections:manage", sample: { flowId: "missing", account: "x" } },
 };

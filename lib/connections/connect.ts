@@ -15,7 +15,7 @@ import { ApiError } from "../http/errors";
 import { log } from "../log";
 import { appUrl } from "../urls";
 import { open, seal } from "./crypto";
-import { pullConnection } from "../sync/pull";
+import { enqueue } from "../jobs";
 import { openTokens, sealTokens } from "./tokens";
 
 const FLOW_MINUTES = 10;
@@ -127,7 +127,9 @@ async function saveConnection(ctx: WorkspaceContext, provider: ProviderId, accou
   const outcome = await storeConnection(ctx, provider, account, tokens, reconnectId);
   // The first pull starts right away (a backfill for a new connection); its progress shows on the page.
   if (outcome.kind === "done") {
-    void pullConnection(outcome.connectionId).catch((error) => log().warn({ err: error instanceof Error ? error.message : String(error) }, "first pull did not start"));
+    await enqueue([{ name: "concord/connection.pull", data: { connectionId: outcome.connectionId } }]).catch((error: unknown) =>
+      log().warn({ err: error instanceof Error ? error.message : String(error) }, "first pull could not be queued; the sweep will start it"),
+    );
   }
   return outcome;
 }

@@ -13,17 +13,17 @@ import type { ProviderId, TokenSet } from "../connectors/types";
 import { log } from "../log";
 import { open, seal } from "./crypto";
 
-const PURPOSE = "connection-tokens";
+export const TOKEN_PURPOSE = "connection-tokens";
 /** Refresh this long before expiry, so a token never expires between fetch and use. */
 export const REFRESH_MARGIN_MS = 120_000;
 
 export function sealTokens(tokens: TokenSet): { tokensCiphertext: string; tokenKeyId: string; tokenExpiresAt: Date | null } {
-  const { ciphertext, keyId } = seal(JSON.stringify(tokens), PURPOSE);
+  const { ciphertext, keyId } = seal(JSON.stringify(tokens), TOKEN_PURPOSE);
   return { tokensCiphertext: ciphertext, tokenKeyId: keyId, tokenExpiresAt: tokens.expiresAt ? new Date(tokens.expiresAt) : null };
 }
 
 export function openTokens(ciphertext: string, keyId: string): TokenSet {
-  return JSON.parse(open(ciphertext, keyId, PURPOSE)) as TokenSet;
+  return JSON.parse(open(ciphertext, keyId, TOKEN_PURPOSE)) as TokenSet;
 }
 
 export class ConnectionUnavailableError extends Error {

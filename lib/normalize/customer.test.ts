@@ -235,6 +235,11 @@ describe("normalizeInvoiceNumber", () => {
     );
   });
 
+  it("folds the capital sharp s as its lower case folds (a case fast-check found)", () => {
+    expect(normalizeInvoiceNumber("ẞ-1")).toBe(normalizeInvoiceNumber("ß-1"));
+    expect(normalizeInvoiceNumber("ẞ")).toBe("SS");
+  });
+
   it("is idempotent", () => {
     const number = fc.oneof(anyText, messyText, fc.stringMatching(/^(INV|NO|#)?[-. ]?[0A-Z]{0,3}[-/ ]?0*\d{0,6}$/));
     fc.assert(

@@ -206,7 +206,8 @@ const MARKS = /\p{M}/gu;
 
 /** Upper case without marks: case mappings may add marks ("ῒ" → "Ϊ̀"), so marks go after, and NFC joins what is left. */
 function unaccentedUpper(text: string): string {
-  return text.normalize("NFKC").replace(INVISIBLE, "").toUpperCase().normalize("NFD").replace(MARKS, "").normalize("NFC");
+  // Capital sharp s stays itself in toUpperCase while ß becomes SS: fold it the same way.
+  return text.normalize("NFKC").replace(INVISIBLE, "").toUpperCase().replace(/ẞ/g, "SS").normalize("NFD").replace(MARKS, "").normalize("NFC");
 }
 
 /**

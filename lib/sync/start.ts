@@ -1,12 +1,11 @@
 /**
- * "Sync now" and the first sync after connecting: checks, then starts a pull in the background
- * of this server process. Its progress lives in the SyncRun, so the page can follow it.
+ * "Sync now": checks, then asks the sync engine for a pull. Its progress lives in the SyncRun, so
+ * the page can follow it.
  */
 import { db } from "../db";
 import { assertCan, type WorkspaceContext } from "../authz/context";
 import { ApiError } from "../http/errors";
-import { log } from "../log";
-import { pullConnection } from "./pull";
+import { enqueue } from "../jobs";
 
 export async function startPull(ctx: WorkspaceContext, connectionId: string): Promise<void> {
   assertCan(ctx, "connections:manage");
@@ -15,7 +14,7 @@ export async function startPull(ctx: WorkspaceContext, connectionId: string): Pr
   if (connection.status !== "ACTIVE") throw new ApiError("conflict", "Reconnect this tool before syncing it.");
   const running = await db().syncRun.findFirst({ where: { connectionId, status: "RUNNING", startedAt: { gt: new Date(Date.now() - 15 * 60_000) } } });
   if (running) throw new ApiError("conflict", "A sync of this connection is already running.");
-  void pullConnection(connectionId).catch((error) => log().warn({ connectionId, err: error instanceof Error ? error.message : String(error) }, "pull did not start"));
+  await enqueue([{ name: "concord/connection.pull", data: { connectionId } }]);
 }
 
 export type RunView = { kind: string; status: string; processed: number; startedAt: Date | null; finishedAt: Date | null; error: string | null };

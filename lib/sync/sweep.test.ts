@@ -2,17 +2,20 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db";
 import { makePerson } from "../../test/factories";
-import { MAX_DELIVERY_ATTEMPTS, planSweep, retryFailedDeliveries } from "./sweep";
+import { MAX_DELIVERY_ATTEMPTS, planSweep } from "./sweep";
+import { failedDeliveryCounts, retryFailedDeliveries } from "../webhooks/failed";
+import { contextOf, type Person } from "../../test/factories";
 
 const now = new Date("2026-11-21T12:00:00Z");
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
 let active: string;
 let fresh: string;
 let paused: string;
+let owner: Person;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  const owner = await makePerson("sweep");
+  owner = await makePerson("sweep");
   const connection = (provider: "STRIPE" | "XERO" | "HUBSPOT", data: object) =>
     db().connection.create({ data: { workspaceId: owner.workspace.id, provider, externalAccountId: `acct-${randomUUID()}`, displayName: provider, ...data } });
   active = (await connection("STRIPE", { cursors: { changes: "evt_1" }, tokenExpiresAt: new Date(now.getTime() + 5 * 60_000) })).id;
@@ -45,7 +48,7 @@ describe("the sweep", () => {
 
   it("re-drives missed, stuck and failed deliveries, leaving in-flight, done and exhausted ones", async () => {
     const plan = await planSweep(now);
-    const mine = (name: string) => plan.deliveries.includes(ids[name]!);
+    const mine = (name: string) => plan.deliveries.some((d) => d.deliveryId === ids[name]);
     expect(["missed", "stuck", "retry"].filter(mine)).toEqual(["missed", "stuck", "retry"]);
     expect(["justArrived", "inFlight", "exhausted", "done", "pausedConnection"].filter(mine)).toEqual([]);
   });
@@ -56,9 +59,13 @@ describe("the sweep", () => {
     expect(plan.refreshes).not.toContain(fresh);
   });
 
-  it("puts exhausted deliveries back in the queue when a person retries", async () => {
-    expect(await retryFailedDeliveries(active)).toEqual([ids.exhausted]);
-    expect(await db().webhookDelivery.findUniqueOrThrow({ where: { id: ids.exhausted! } })).toMatchObject({ status: "RECEIVED", attempts: 0, lastError: null });
-    expect(await retryFailedDeliveries(active)).toEqual([]);
+  it("shows exhausted deliveries, and puts them back in the queue when a person retries", async () => {
+    expect((await failedDeliveryCounts(contextOf(owner))).get(active)).toMatchObject({ count: 1 });
+    await expect(retryFailedDeliveries(contextOf(owner, "VIEWER"), active)).rejects.toMatchObject({ code: "forbidden" });
+    expect(await retryFailedDeliveries(contextOf(owner), active)).toBe(1);
+    // Back in the queue with its attempts reset (its processing may already have started).
+    expect((await db().webhookDelivery.findUniqueOrThrow({ where: { id: ids.exhausted! } })).attempts).toBeLessThan(MAX_DELIVERY_ATTEMPTS);
+    expect(await retryFailedDeliveries(contextOf(owner), active)).toBe(0);
+    expect((await failedDeliveryCounts(contextOf(owner))).get(active)).toBeUndefined();
   });
 });

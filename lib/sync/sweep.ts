@@ -4,7 +4,7 @@
  * webhook; a connection whose first backfill never finished backfills again), deliveries left
  * unprocessed (received but never picked up, stuck in processing after a crash, or failed and due
  * for another attempt), and tokens about to expire. Deliveries that failed MAX_DELIVERY_ATTEMPTS
- * times stay FAILED, visible with a Retry action, until a person retries them.
+ * times stay FAILED, visible with a Retry action (lib/webhooks/failed.ts), until a person retries them.
  */
 import { db } from "../db";
 
@@ -18,7 +18,7 @@ const REFRESH_AHEAD_MS = 15 * 60_000;
 
 export type SweepPlan = {
   pulls: { connectionId: string; kind: "BACKFILL" | "INCREMENTAL" }[];
-  deliveries: string[];
+  deliveries: { deliveryId: string; connectionId: string }[];
   refreshes: string[];
 };
 
@@ -34,22 +34,14 @@ export async function planSweep(now = new Date()): Promise<SweepPlan> {
         ],
         connection: { status: "ACTIVE" },
       },
-      select: { id: true },
+      select: { id: true, connectionId: true },
       orderBy: { receivedAt: "asc" },
       take: 1_000,
     }),
   ]);
   return {
     pulls: connections.map((c) => ({ connectionId: c.id, kind: (c.cursors as { changes?: string } | null)?.changes ? "INCREMENTAL" : "BACKFILL" })),
-    deliveries: deliveries.map((d) => d.id),
+    deliveries: deliveries.map((d) => ({ deliveryId: d.id, connectionId: d.connectionId! })),
     refreshes: connections.filter((c) => c.tokenExpiresAt && c.tokenExpiresAt.getTime() < now.getTime() + REFRESH_AHEAD_MS).map((c) => c.id),
   };
-}
-
-/** A person's Retry on deliveries that ran out of attempts: they go back to the sweep's queue. */
-export async function retryFailedDeliveries(connectionId: string): Promise<string[]> {
-  const failed = await db().webhookDelivery.findMany({ where: { connectionId, status: "FAILED", attempts: { gte: MAX_DELIVERY_ATTEMPTS } }, select: { id: true } });
-  if (failed.length === 0) return [];
-  await db().webhookDelivery.updateMany({ where: { id: { in: failed.map((d) => d.id) }, status: "FAILED" }, data: { status: "RECEIVED", attempts: 0, lastError: null } });
-  return failed.map((d) => d.id);
 }

@@ -129,9 +129,10 @@ describe.each(["stripe", "quickbooks", "xero", "hubspot"] as const)("%s webhooks
     expect(rows.every((r) => r.status === "RECEIVED" && r.accountId === accountId)).toBe(true);
     expect((rows[0]!.hints as unknown[]).length).toBeGreaterThan(0);
     // The stored deliveries are named, for processing.
-    expect([...first.deliveryIds].sort()).toEqual(rows.map((r) => r.id).sort());
+    expect(first.deliveries.map((d) => d.deliveryId).sort()).toEqual(rows.map((r) => r.id).sort());
+    expect(first.deliveries.every((d) => d.connectionId === connectionId)).toBe(true);
     const again = await receiveWebhook(provider, delivery, delivery.at);
-    expect(again).toMatchObject({ stored: 0, duplicates: first.stored, deliveryIds: [] });
+    expect(again).toMatchObject({ stored: 0, duplicates: first.stored, deliveries: [] });
     expect(await db().webhookDelivery.count({ where: { connectionId } })).toBe(first.stored);
     expect((await db().connection.findUniqueOrThrow({ where: { id: connectionId } })).lastWebhookAt).not.toBeNull();
   });

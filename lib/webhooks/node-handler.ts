@@ -9,7 +9,7 @@ import { ApiError } from "../http/errors";
 import { log, withRequestLogger } from "../log";
 import { REQUEST_ID_HEADER, requestIdFrom } from "../request-id";
 import { appUrl } from "../urls";
-import { MAX_WEBHOOK_BYTES, receiveWebhook } from "./intake";
+import { announceDeliveries, MAX_WEBHOOK_BYTES, receiveWebhook, type IntakeSummary } from "./intake";
 import { answerFor, answerForError, type Answer } from "./respond";
 
 const PATH = /^\/api\/webhooks\/([a-z]+)\/?$/;
@@ -44,10 +44,11 @@ export async function handleWebhook(provider: ProviderId, req: IncomingMessage, 
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   const requestId = requestIdFrom(headers);
   const started = performance.now();
+  let summary: IntakeSummary | null = null;
   const answer: Answer = await withRequestLogger(requestId, async () => {
     try {
       const rawBody = await readBody(req);
-      const summary = await receiveWebhook(provider, { method: "POST", url: appUrl(req.url ?? "/"), headers, rawBody });
+      summary = await receiveWebhook(provider, { method: "POST", url: appUrl(req.url ?? "/"), headers, rawBody });
       return answerFor(provider, summary);
     } catch (error) {
       const known = answerForError(error);
@@ -58,5 +59,6 @@ export async function handleWebhook(provider: ProviderId, req: IncomingMessage, 
   });
   res.writeHead(answer.status, { [REQUEST_ID_HEADER]: requestId, ...(answer.body ? { "content-type": "application/json" } : {}) });
   res.end(answer.body ?? undefined);
+  if (summary) announceDeliveries(summary);
   withRequestLogger(requestId, () => log().debug({ provider, status: answer.status, ms: Math.round(performance.now() - started) }, "webhook"));
 }

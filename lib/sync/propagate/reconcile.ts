@@ -138,6 +138,22 @@ export async function planReconcile(invoiceId: string): Promise<{ plan: Plan; co
   return { plan, conflictsOpened, workspaceId: read.workspaceId };
 }
 
+export type PlannedPush = { connectionId: string; provider: ProviderName; kind: Write["kind"]; idempotencyKey: string };
+
+/** The plan as the sync engine carries it: one push per write (ids only), the conflicts opened, the targets left alone. */
+export async function planPushes(invoiceId: string): Promise<{ pushes: PlannedPush[]; conflictsOpened: number; skipped: number }> {
+  const read = await planInput(invoiceId);
+  if (!read) return { pushes: [], conflictsOpened: 0, skipped: 0 };
+  const plan = planPropagation(read.input);
+  const conflictsOpened = await raiseConflicts(read.workspaceId, invoiceId, plan, read.input);
+  const providerOf = new Map(read.input.targets.map((t) => [t.connectionId, t.provider]));
+  return {
+    pushes: plan.writes.map((w) => ({ connectionId: w.connectionId, provider: providerOf.get(w.connectionId)!, kind: w.kind, idempotencyKey: w.idempotencyKey })),
+    conflictsOpened,
+    skipped: plan.skipped.length,
+  };
+}
+
 /**
  * Carries out one planned write, named by its idempotency key. The plan is made again first: a
  * write that is no longer needed (an earlier attempt made it, or the target changed) is skipped,
@@ -157,8 +173,11 @@ export async function executeWrite(invoiceId: string, idempotencyKey: string, co
       recordAudit(tx, { workspaceId, actor: { type: "SYSTEM", label: "Sync engine" }, action, subjectType: "invoice", subjectId: invoiceId, connectionId: connection.id, changes, correlationId }),
     );
   try {
-    const answer = await carryOut(clientFor(connection.id, connection.provider, connection.externalAccountId), write, input);
-    const stored = await upsertRecords({ workspaceId, connectionId: connection.id }, [answer]);
+    const client = clientFor(connection.id, connection.provider, connection.externalAccountId);
+    const answer = await carryOut(client, write, input);
+    // A payment changes its invoice there too (balance, status): read it back rather than wait for a webhook.
+    const invoiceAfter = write.kind === "record_payment" ? await client.getInvoice(write.externalId) : null;
+    const stored = await upsertRecords({ workspaceId, connectionId: connection.id }, [...(invoiceAfter ? [{ entity: "invoice" as const, record: invoiceAfter }] : []), answer]);
     await ingestStored(workspaceId, { id: connection.id, provider: connection.provider as ProviderName }, stored.changed);
     await audit(`sync.push.${write.kind}`, { request, answer: { externalId: answer.record.externalId, version: answer.record.version }, idempotencyKey });
     return { write, ok: true, externalId: answer.record.externalId, error: null };

@@ -3,7 +3,7 @@ import { readLimited } from "@/lib/http/body";
 import { ApiError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { appUrl } from "@/lib/urls";
-import { MAX_WEBHOOK_BYTES, receiveWebhook } from "@/lib/webhooks/intake";
+import { announceDeliveries, MAX_WEBHOOK_BYTES, receiveWebhook } from "@/lib/webhooks/intake";
 import { answerFor } from "@/lib/webhooks/respond";
 
 export const dynamic = "force-dynamic";
@@ -20,5 +20,6 @@ export const POST = route<{ params: Promise<{ provider: string }> }>(async (requ
   const url = appUrl(request.nextUrl.pathname + request.nextUrl.search);
   const summary = await receiveWebhook(provider as ProviderId, { method: "POST", url, headers: request.headers, rawBody });
   const answer = answerFor(provider as ProviderId, summary);
+  announceDeliveries(summary);
   return new Response(answer.body, { status: answer.status, headers: answer.body ? { "content-type": "application/json" } : {} });
 });

@@ -6,6 +6,7 @@ import { idSchema } from "@/lib/authz/schemas";
 import { chooseAccount } from "@/lib/connections/connect";
 import { disconnect } from "@/lib/connections/manage";
 import { startPull } from "@/lib/sync/start";
+import { retryFailedDeliveries } from "@/lib/webhooks/failed";
 
 export const disconnectAction = workspaceAction(
   { permission: "connections:manage", input: z.object({ connectionId: idSchema }) },
@@ -28,5 +29,13 @@ export const syncNowAction = workspaceAction(
   async (ctx, input) => {
     await startPull(ctx, input.connectionId);
     return { ok: true, data: undefined, message: "Sync started." };
+  },
+);
+
+export const retryFailedAction = workspaceAction(
+  { permission: "connections:manage", input: z.object({ connectionId: idSchema }) },
+  async (ctx, input) => {
+    const count = await retryFailedDeliveries(ctx, input.connectionId);
+    return { ok: true, data: undefined, message: count ? `Retrying ${count} webhook deliver${count === 1 ? "y" : "ies"}.` : "Nothing left to retry." };
   },
 );

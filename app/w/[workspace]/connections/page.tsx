@@ -6,6 +6,7 @@ import { can } from "@/lib/authz/permissions";
 import { availableProviders, listConnections } from "@/lib/connections/manage";
 import { NOTICES } from "@/lib/connections/notices";
 import { latestRuns } from "@/lib/sync/start";
+import { failedDeliveryCounts } from "@/lib/webhooks/failed";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -18,7 +19,7 @@ export default async function ConnectionsPage({
 }) {
   const ctx = await workspacePage((await params).workspace, "workspace:view");
   const { notice, provider } = await searchParams;
-  const [connections, runs, providers] = [await listConnections(ctx), await latestRuns(ctx), availableProviders()];
+  const [connections, runs, failed, providers] = [await listConnections(ctx), await latestRuns(ctx), await failedDeliveryCounts(ctx), availableProviders()];
   const manage = can(ctx.role, "connections:manage");
   const label = providers.find((p) => p.id === provider)?.label ?? "The provider";
   const message = notice && notice in NOTICES ? NOTICES[notice as keyof typeof NOTICES] : null;
@@ -40,7 +41,7 @@ export default async function ConnectionsPage({
       ) : (
         <ul className="space-y-3" aria-label="Connected tools">
           {connections.map((c) => (
-            <ConnectionCard key={c.id} connection={c} label={providers.find((p) => p.id === c.provider)?.label ?? c.provider} workspace={ctx.workspace.slug} manage={manage} run={runs.get(c.id) ?? null} />
+            <ConnectionCard key={c.id} connection={c} label={providers.find((p) => p.id === c.provider)?.label ?? c.provider} workspace={ctx.workspace.slug} manage={manage} run={runs.get(c.id) ?? null} failed={failed.get(c.id)} />
           ))}
         </ul>
       )}

@@ -1,0 +1,9 @@
+/** Every function the app serves at /api/inngest. */
+import { heartbeat } from "./heartbeat";
+import { processWebhook } from "./process-webhook";
+import { pullConnection } from "./pull-connection";
+import { pushToHubspot, pushToQuickbooks, pushToStripe, pushToXero } from "./push";
+import { reconcileInvoice } from "./reconcile-invoice";
+import { sweep } from "./sweep";
+
+export const functions = [heartbeat, processWebhook, pullConnection, reconcileInvoice, pushToStripe, pushToQuickbooks, pushToXero, pushToHubspot, sweep];
