@@ -8,7 +8,7 @@ import { inngest } from "../client";
 import { invoiceChanged, pushRequested } from "../events";
 
 export const reconcileInvoice = inngest.createFunction(
-  { id: "reconcile-invoice", name: "Reconcile an invoice", triggers: [invoiceChanged], retries: 3, debounce: { key: "event.data.invoiceId", period: "2s" } },
+  { id: "reconcile-invoice", name: "Reconcile an invoice", triggers: [invoiceChanged], retries: 3, debounce: { key: "event.data.invoiceId", period: "1s" } },
   async ({ event, step }) => {
     const planned = await step.run("plan", () => planPushes(event.data.invoiceId));
     if (planned.pushes.length > 0) {

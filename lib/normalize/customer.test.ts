@@ -240,6 +240,10 @@ describe("normalizeInvoiceNumber", () => {
     expect(normalizeInvoiceNumber("ẞ")).toBe("SS");
   });
 
+  it("gives no key for pieces that only spell a prefix once joined (cases fast-check found)", () => {
+    for (const n of ["ñ&O", "ñ.O", "ñ’O", "N.O."]) expect(normalizeInvoiceNumber(n)).toBeNull();
+  });
+
   it("is idempotent", () => {
     const number = fc.oneof(anyText, messyText, fc.stringMatching(/^(INV|NO|#)?[-. ]?[0A-Z]{0,3}[-/ ]?0*\d{0,6}$/));
     fc.assert(

@@ -199,6 +199,7 @@ export function normalizeAddress(address: AddressInput | null | undefined): stri
 const NUMBER_PREFIX = /^(?:INVOICE|INV|BILL|NUM|NO|NR)(?![\p{L}\p{M}])/u;
 /** After joining, a prefix counts only when digits follow it ("NO" + "42"); "NOVA1" keeps its letters. */
 const NUMBER_PREFIX_JOINED = /^(?:INVOICE|INV|BILL|NUM|NO|NR)(?=[0-9])/;
+const WHOLE_PREFIX = /^(?:INVOICE|INV|BILL|NUM|NO|NR)$/;
 const LEADING_ZEROS = /(?<![0-9])0+(?=[0-9])/g;
 /** "N° 42": the degree sign as a numero sign (NFKC already turns "Nº" into "No"). */
 const NUMERO = /^\s*N\s*°/;
@@ -239,5 +240,7 @@ export function normalizeInvoiceNumber(number: string | null | undefined): strin
     if (next === key) break;
     key = next;
   }
+  // Pieces that only spell a prefix once joined ("N.O", "ñ&O") are no number: normalizing "NO" again would drop it.
+  if (WHOLE_PREFIX.test(key)) return null;
   return key || null;
 }
