@@ -55,3 +55,62 @@ test("an invoice paid in Stripe turns paid in every system, live on the timeline
   expect(pushes).toHaveLength(3);
   expect(new Set(pushes.map((p) => p.connectionId)).size).toBe(3);
 });
+
+test("with duplicated webhooks and 20% of provider calls failing, each system gets one payment; an amount mismatch becomes a conflict, not an overwrite", async () => {
+  test.setTimeout(90_000);
+  const workspace = await db().workspace.findUniqueOrThrow({ where: { slug: "demo" }, select: { id: true } });
+  const invoices = await db().invoice.findMany({
+    where: { workspaceId: workspace.id, status: "OPEN", providers: { hasEvery: ["STRIPE", "QUICKBOOKS", "XERO", "HUBSPOT"] } },
+    select: { id: true, systems: true, disagreement: true },
+    orderBy: { issueDate: "desc" },
+  });
+  type Full = Chip & { totalMinor: string };
+  const open = (i: { systems: unknown }) => (i.systems as Full[]).every((c) => c.status === "OPEN");
+  const total = (i: { systems: unknown }, provider: string) => (i.systems as Full[]).find((c) => c.provider === provider)!.totalMinor;
+  const clean = invoices.filter((i) => !i.disagreement && open(i)).slice(0, 3);
+  // One of the demo's invoices whose amount Xero has differently.
+  const mismatched = invoices.find((i) => open(i) && total(i, "XERO") !== total(i, "STRIPE"))!;
+  expect(clean).toHaveLength(3);
+  expect(mismatched).toBeTruthy();
+
+  // Every Stripe event is delivered twice (a second subscription), and the targets fail 20% of calls.
+  const secrets = JSON.parse(readFileSync(path.resolve(".data/e2e/secrets.json"), "utf8")) as Record<string, string>;
+  const post = (port: number, p: string, body: unknown) => fetch(`http://127.0.0.1:${port}${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  expect((await post(4201, "/_sandbox/webhooks", { url: `${test.info().project.use.baseURL}/api/webhooks/stripe`, secret: secrets.STRIPE_WEBHOOK_SECRET })).ok).toBe(true);
+  for (const port of [4202, 4203, 4204]) expect((await post(port, "/_sandbox/faults", { errorRate: 0.2 })).ok).toBe(true);
+  try {
+    const connection = await db().connection.findFirstOrThrow({ where: { workspaceId: workspace.id, provider: "STRIPE" }, select: { tokensCiphertext: true, tokenKeyId: true } });
+    const token = stripeToken(connection.tokensCiphertext!, connection.tokenKeyId!);
+    for (const invoice of [...clean, mismatched]) {
+      const stripeId = (invoice.systems as Chip[]).find((c) => c.provider === "STRIPE")!.externalId;
+      const paid = await fetch(`http://127.0.0.1:4201/v1/invoices/${stripeId}/pay`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/x-www-form-urlencoded" }, body: "paid_out_of_band=true" });
+      expect(paid.status).toBe(200);
+    }
+    const paidEverywhere = async () => {
+      const rows = await db().invoice.findMany({ where: { id: { in: clean.map((i) => i.id) } }, select: { systems: true } });
+      return rows.every((r) => (r.systems as Chip[]).every((c) => c.status === "PAID"));
+    };
+    await expect.poll(paidEverywhere, { timeout: 60_000, intervals: [500] }).toBe(true);
+
+    // Exactly one payment per system per invoice: every push of an invoice to a connection answered with the same payment.
+    const pushes = await db().auditEntry.findMany({ where: { workspaceId: workspace.id, subjectId: { in: clean.map((i) => i.id) }, action: "sync.push.record_payment" }, select: { subjectId: true, connectionId: true, changes: true } });
+    const paymentsPer = new Map<string, Set<string>>();
+    for (const p of pushes) {
+      const key = `${p.subjectId}:${p.connectionId}`;
+      paymentsPer.set(key, (paymentsPer.get(key) ?? new Set()).add((p.changes as { answer: { externalId: string } }).answer.externalId));
+    }
+    expect(paymentsPer.size).toBe(clean.length * 3);
+    for (const ids of paymentsPer.values()) expect(ids.size).toBe(1);
+
+    // The mismatched invoice: paid where the amounts agree, a conflict for Xero, nothing written there.
+    await expect
+      .poll(async () => (await db().conflict.findMany({ where: { invoiceId: mismatched.id, kind: "AMOUNT", status: "OPEN" } })).length, { timeout: 30_000, intervals: [500] })
+      .toBe(1);
+    const xero = await db().connection.findFirstOrThrow({ where: { workspaceId: workspace.id, provider: "XERO" }, select: { id: true } });
+    expect(await db().auditEntry.count({ where: { subjectId: mismatched.id, connectionId: xero.id, action: { startsWith: "sync.push" } } })).toBe(0);
+    const after = await db().invoice.findUniqueOrThrow({ where: { id: mismatched.id }, select: { systems: true } });
+    expect((after.systems as Chip[]).find((c) => c.provider === "XERO")!.status).toBe("OPEN");
+  } finally {
+    for (const port of [4202, 4203, 4204]) await post(port, "/_sandbox/faults", { errorRate: 0 });
+  }
+});

@@ -15,7 +15,7 @@ import { formatMoney, STATUS_LABEL, SYSTEM_LABEL } from "./format";
 import { StatusBadge, SystemChip } from "./status-chip";
 
 type Page = { data: InvoiceSummary[]; nextCursor: string | null; counts: { total: number; disagreeing: number } | null };
-type Changes = { data: InvoiceSummary[]; until: string };
+type Changes = { data: InvoiceSummary[]; until: string; untilId: string | null; more: boolean };
 
 const FILTER_KEYS = ["status", "system", "disagreement", "from", "to", "q", "customer"] as const;
 const ROW_HEIGHT = 64;
@@ -54,16 +54,17 @@ export function Timeline({ workspace }: { workspace: string }) {
   const counts = list.data?.pages[0]?.counts ?? null;
 
   // Live updates: merge changed invoices into the loaded pages; anything new refetches.
-  const [since, setSince] = useState(() => new Date(Date.now() - OVERLAP_MS).toISOString());
+  const [point, setPoint] = useState<{ since: string; after: string | null }>(() => ({ since: new Date(Date.now() - OVERLAP_MS).toISOString(), after: null }));
   const changes = useQuery({
-    queryKey: ["timeline-changes", workspace, since],
-    queryFn: () => getJson<Changes>(`${feed}?since=${encodeURIComponent(since)}`),
+    queryKey: ["timeline-changes", workspace, point.since, point.after],
+    queryFn: () => getJson<Changes>(`${feed}?${new URLSearchParams({ since: point.since, ...(point.after ? { after: point.after } : {}) })}`),
     refetchInterval: POLL_MS,
     enabled: list.isSuccess,
   });
   useEffect(() => {
-    const changed = changes.data?.data;
-    if (!changed?.length) return;
+    const answer = changes.data;
+    const changed = answer?.data;
+    if (!answer || !changed?.length) return;
     const byId = new Map(changed.map((i) => [i.id, i]));
     let unseen = changed.length;
     client.setQueryData<InfiniteData<Page>>(queryKey, (data) => {
@@ -82,9 +83,14 @@ export function Timeline({ workspace }: { workspace: string }) {
       };
     });
     if (unseen > 0) void client.invalidateQueries({ queryKey });
-    const until = new Date(Date.parse(changes.data!.until) - OVERLAP_MS).toISOString();
-    if (until > since) setSince(until);
-  }, [changes.data, client, queryKey, since]);
+    // A full page: carry on from its exact last row at once. Otherwise ask again from a little
+    // before the last change (a transaction that committed late is still caught).
+    if (answer.more) setPoint({ since: answer.until, after: answer.untilId });
+    else {
+      const overlap = new Date(Date.parse(answer.until) - OVERLAP_MS).toISOString();
+      if (overlap > point.since) setPoint({ since: overlap, after: null });
+    }
+  }, [changes.data, client, queryKey, point.since]);
 
   const scroller = useRef<HTMLDivElement>(null);
   // The virtualizer re-renders on scroll by design; the compiler skipping this component is expected.

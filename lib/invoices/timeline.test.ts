@@ -134,4 +134,20 @@ describe("the timeline", () => {
     expect(changes.data.find((i) => i.id === target.id)).toMatchObject({ status: "VOID", version: target.version + 1 });
     expect((await changedSince(ctx, new Date(Date.now() + 60_000))).data).toEqual([]);
   });
+
+  it("pages through changes that share one timestamp (a batch) without skipping or repeating any", async () => {
+    const ctx = contextOf(owner);
+    const stamp = new Date(Date.now() + 5_000);
+    await db().invoice.updateMany({ where: { workspaceId: owner.workspace.id }, data: { updatedAt: stamp } });
+    const seen: string[] = [];
+    let point = { since: new Date(stamp.getTime() - 1), after: null as string | null };
+    for (;;) {
+      const page = await changedSince(ctx, point.since, point.after, 40);
+      seen.push(...page.data.map((i) => i.id));
+      if (!page.more) break;
+      point = { since: new Date(page.until), after: page.untilId };
+    }
+    expect(seen).toHaveLength(N);
+    expect(new Set(seen).size).toBe(N);
+  });
 });

@@ -94,17 +94,21 @@ export async function listInvoices(ctx: WorkspaceContext, query: InvoiceListQuer
   return { data: page.map(toSummary), nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null };
 }
 
-/** Invoices changed after `since` (newest change last), for live updates of an open timeline. */
-export async function changedSince(ctx: WorkspaceContext, since: Date, limit = 200): Promise<{ data: InvoiceSummary[]; until: string }> {
+/**
+ * Invoices changed after a point (oldest change first), for live updates of an open timeline. The
+ * point is (time, id): a batch writes many invoices with one timestamp, so a page can end inside
+ * it and the next call carries on from the exact row. `more` says another page waits.
+ */
+export async function changedSince(ctx: WorkspaceContext, since: Date, afterId: string | null = null, limit = 200): Promise<{ data: InvoiceSummary[]; until: string; untilId: string | null; more: boolean }> {
   assertCan(ctx, "workspace:view");
   const rows = await db().invoice.findMany({
-    where: { workspaceId: ctx.workspace.id, updatedAt: { gt: since } },
+    where: { workspaceId: ctx.workspace.id, OR: [{ updatedAt: { gt: since } }, ...(afterId ? [{ updatedAt: since, id: { gt: afterId } }] : [])] },
     orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
     take: limit,
     select: SUMMARY_SELECT,
   });
-  const until = rows.length ? rows[rows.length - 1]!.updatedAt.toISOString() : since.toISOString();
-  return { data: rows.map(toSummary), until };
+  const last = rows[rows.length - 1];
+  return { data: rows.map(toSummary), until: (last?.updatedAt ?? since).toISOString(), untilId: last?.id ?? afterId, more: rows.length === limit };
 }
 
 /** How many invoices match the filters (for the header), and how many of them disagree. */
