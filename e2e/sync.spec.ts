@@ -56,7 +56,7 @@ test("an invoice paid in Stripe turns paid in every system, live on the timeline
   expect(new Set(pushes.map((p) => p.connectionId)).size).toBe(3);
 });
 
-test("with duplicated webhooks and 20% of provider calls failing, each system gets one payment; an amount mismatch becomes a conflict, not an overwrite", async () => {
+test("with duplicated and reordered webhooks and 20% of provider calls failing, each system gets one payment; an amount mismatch becomes a conflict, not an overwrite", async () => {
   test.setTimeout(90_000);
   const workspace = await db().workspace.findUniqueOrThrow({ where: { slug: "demo" }, select: { id: true } });
   const invoices = await db().invoice.findMany({
@@ -73,10 +73,11 @@ test("with duplicated webhooks and 20% of provider calls failing, each system ge
   expect(clean).toHaveLength(3);
   expect(mismatched).toBeTruthy();
 
-  // Every Stripe event is delivered twice (a second subscription), and the targets fail 20% of calls.
+  // Every Stripe event is delivered twice (a second subscription, which also duplicates 10% of its
+  // deliveries and sends them out of order), and the targets fail 20% of calls.
   const secrets = JSON.parse(readFileSync(path.resolve(".data/e2e/secrets.json"), "utf8")) as Record<string, string>;
   const post = (port: number, p: string, body: unknown) => fetch(`http://127.0.0.1:${port}${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  expect((await post(4201, "/_sandbox/webhooks", { url: `${test.info().project.use.baseURL}/api/webhooks/stripe`, secret: secrets.STRIPE_WEBHOOK_SECRET })).ok).toBe(true);
+  expect((await post(4201, "/_sandbox/webhooks", { url: `${test.info().project.use.baseURL}/api/webhooks/stripe`, secret: secrets.STRIPE_WEBHOOK_SECRET, duplicateRate: 0.1, reorder: true })).ok).toBe(true);
   for (const port of [4202, 4203, 4204]) expect((await post(port, "/_sandbox/faults", { errorRate: 0.2 })).ok).toBe(true);
   try {
     const connection = await db().connection.findFirstOrThrow({ where: { workspaceId: workspace.id, provider: "STRIPE" }, select: { tokensCiphertext: true, tokenKeyId: true } });
