@@ -50,8 +50,10 @@ test("an invoice paid in Stripe turns paid in every system, live on the timeline
   for (const system of ["stripe", "quickbooks", "xero", "hubspot"]) {
     await expect(row.getByTestId(`chip-${system}`)).toHaveAttribute("data-status", "PAID", { timeout: 30_000 });
   }
-  // Exactly one payment pushed to each other system, each audited.
-  const pushes = await db().auditEntry.findMany({ where: { workspaceId: workspace.id, subjectId: invoice.id, action: "sync.push.record_payment" }, select: { connectionId: true } });
+  // Exactly one payment pushed to each other system, each audited (just after its answer is stored).
+  const audited = () => db().auditEntry.findMany({ where: { workspaceId: workspace.id, subjectId: invoice.id, action: "sync.push.record_payment" }, select: { connectionId: true } });
+  await expect.poll(async () => new Set((await audited()).map((p) => p.connectionId)).size, { timeout: 10_000 }).toBe(3);
+  const pushes = await audited();
   expect(pushes).toHaveLength(3);
   expect(new Set(pushes.map((p) => p.connectionId)).size).toBe(3);
 });
@@ -94,7 +96,10 @@ test("with duplicated and reordered webhooks and 20% of provider calls failing, 
     await expect.poll(paidEverywhere, { timeout: 60_000, intervals: [500] }).toBe(true);
 
     // Exactly one payment per system per invoice: every push of an invoice to a connection answered with the same payment.
-    const pushes = await db().auditEntry.findMany({ where: { workspaceId: workspace.id, subjectId: { in: clean.map((i) => i.id) }, action: "sync.push.record_payment" }, select: { subjectId: true, connectionId: true, changes: true } });
+    // Each push is audited just after its answer is stored (the chips can flip a moment earlier).
+    const audited = () => db().auditEntry.findMany({ where: { workspaceId: workspace.id, subjectId: { in: clean.map((i) => i.id) }, action: "sync.push.record_payment" }, select: { subjectId: true, connectionId: true, changes: true } });
+    await expect.poll(async () => new Set((await audited()).map((p) => `${p.subjectId}:${p.connectionId}`)).size, { timeout: 10_000 }).toBe(clean.length * 3);
+    const pushes = await audited();
     const paymentsPer = new Map<string, Set<string>>();
     for (const p of pushes) {
       const key = `${p.subjectId}:${p.connectionId}`;
