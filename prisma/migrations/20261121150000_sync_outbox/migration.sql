@@ -1,5 +1,5 @@
 -- AlterTable
-ALTER TABLE "Invoice" ADD COLUMN     "syncPendingSince" TIMESTAMP(3),
+ALTER TABLE "Invoice" ADD COLUMN     "syncDueAt" TIMESTAMP(3),
 ADD COLUMN     "syncedState" JSONB;
 
 -- CreateTable
@@ -23,7 +23,7 @@ CREATE UNIQUE INDEX "PushFailure_idempotencyKey_key" ON "PushFailure"("idempoten
 CREATE INDEX "PushFailure_workspaceId_failedAt_idx" ON "PushFailure"("workspaceId", "failedAt" DESC);
 
 -- CreateIndex
-CREATE INDEX "Invoice_syncPendingSince_idx" ON "Invoice"("syncPendingSince");
+CREATE INDEX "Invoice_syncDueAt_idx" ON "Invoice"("syncDueAt");
 
 -- AddForeignKey
 ALTER TABLE "PushFailure" ADD CONSTRAINT "PushFailure_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE;
