@@ -1,7 +1,11 @@
 /** Errors the connectors raise, classified by kind (from status codes and provider error codes, never message text). */
 import type { ProviderId } from "./types";
 
-export type ProviderErrorKind = "rate_limited" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "stale" | "invalid" | "server" | "network" | "timeout";
+/**
+ * `unsupported`: the provider has no such record or operation at all (HubSpot invoices have no
+ * refunds); asking again never helps, and no other input would either.
+ */
+export type ProviderErrorKind = "rate_limited" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "stale" | "invalid" | "unsupported" | "server" | "network" | "timeout";
 
 export class ProviderError extends Error {
   constructor(

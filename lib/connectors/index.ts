@@ -25,4 +25,12 @@ export function connectorFor(provider: ProviderId): Connector {
   }
 }
 
+/**
+ * Whether Concord can write a refund into this provider, without calling it: the planner skips
+ * the others with this as the reason (HubSpot invoices have no refund record).
+ */
+export function supportsRefunds(provider: ProviderId): boolean {
+  return connectorFor(provider).supportsRefunds;
+}
+
 export { PROVIDER_IDS, type ProviderId, type Connector } from "./types";

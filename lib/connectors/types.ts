@@ -105,6 +105,22 @@ export type PaymentDraft = {
   reference: string | null;
 };
 
+/**
+ * Money returned to the customer for an invoice, written into a system that did not make the
+ * refund itself (the payment source did). Read back, it is an ExternalPayment of kind REFUND
+ * linked to `invoiceExternalId`, with this amount, currency and date.
+ */
+export type RefundDraft = {
+  /** The invoice in the target system whose payment is refunded. */
+  invoiceExternalId: string;
+  /** Positive: the money that went back to the customer. */
+  amountMinor: bigint;
+  currency: string;
+  /** YYYY-MM-DD: when the money went back. */
+  refundedOn: string;
+  reference: string | null;
+};
+
 export type WriteOptions = { idempotencyKey: string };
 
 /** The API client of one connection. Access tokens come from the vault through `accessToken()`. */
@@ -120,6 +136,12 @@ export interface ProviderClient {
   changes(cursor: string): Promise<Changes>;
   createInvoice(draft: InvoiceDraft, options: WriteOptions): Promise<ExternalInvoice>;
   recordPayment(draft: PaymentDraft, options: WriteOptions): Promise<ExternalPayment>;
+  /**
+   * Records a refund of the invoice's payment, once per idempotency key. A provider that has no
+   * refund record for invoices (`Connector.supportsRefunds` false) throws ProviderError
+   * "unsupported" and writes nothing.
+   */
+  recordRefund(draft: RefundDraft, options: WriteOptions): Promise<ExternalPayment>;
   voidInvoice(externalId: string, options: WriteOptions): Promise<ExternalInvoice>;
 }
 
@@ -135,6 +157,8 @@ export type ClientContext = {
 export interface Connector {
   id: ProviderId;
   label: string;
+  /** Whether `recordRefund` can write a refund here; when false it throws "unsupported". */
+  supportsRefunds: boolean;
   oauth: {
     usesPkce: boolean;
     authorizeUrl(params: { state: string; redirectUri: string; codeChallenge: string | null }): string;

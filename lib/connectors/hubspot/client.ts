@@ -9,7 +9,7 @@ import { HubspotApi, type HubspotSettings } from "./api";
 import { COMPANY_PROPERTIES, CONTACT_PROPERTIES, INVOICE_PROPERTIES, parseCustomerExternalId, toCustomer, toInvoice, type CustomerType } from "./mappers";
 import { associationsOf, changedSince, PAGE_SIZE, readInvoice, readObject, type SearchedType, type TypeChanges } from "./reads";
 import { crmPageSchema } from "./schemas";
-import { createInvoice, recordPayment, voidInvoice } from "./writes";
+import { createInvoice, recordPayment, recordRefund, voidInvoice } from "./writes";
 
 /**
  * HubSpot's search index trails writes by a few seconds, so a record modified just before another
@@ -105,6 +105,7 @@ export function createHubspotClient(settings: HubspotSettings, context: ClientCo
 
     createInvoice: (draft, options) => createInvoice(api, draft, options),
     recordPayment: (draft, options) => recordPayment(api, draft, options),
+    recordRefund: (draft, options) => recordRefund(draft, options),
     voidInvoice: (externalId, options) => voidInvoice(api, externalId, options),
   };
 }

@@ -415,6 +415,23 @@ describe("writes", () => {
     expect((await client.voidInvoice(other.externalId, { idempotencyKey: "void-1" })).version).toBe(voided.version);
     await expect(client.recordPayment({ ...pay(1n, "2026-03-12", "EUR"), invoiceExternalId: other.externalId }, { idempotencyKey: "pay-6" })).rejects.toMatchObject({ details: { code: "INVOICE_VOIDED" } });
   });
+
+  it("refuses refunds as unsupported, without calling HubSpot or changing the invoice", async () => {
+    const portal = await newPortal("Refunds Co");
+    const client = clientFor(portal);
+    const invoice = await client.createInvoice(draft({ concordId: "inv_r_1" }), { idempotencyKey: "c-r" });
+    await client.recordPayment({ invoiceExternalId: invoice.externalId, amountMinor: 36_500n, currency: "EUR", paidOn: "2026-03-10", reference: null }, { idempotencyKey: "pay-r" });
+    const paid = await client.getInvoice(invoice.externalId);
+    // Requests HubSpot's API answered so far (the stats call counts itself, so it is left out).
+    const apiRequests = async () => JSON.stringify({ ...((await call("GET", "/_sandbox/stats")).json.requests as Record<string, unknown>), "GET /_sandbox/stats": null });
+    const requestsBefore = await apiRequests();
+    const refused = client.recordRefund({ invoiceExternalId: invoice.externalId, amountMinor: 1_000n, currency: "EUR", refundedOn: "2026-03-11", reference: null }, { idempotencyKey: "refund-r" });
+    await expect(refused).rejects.toBeInstanceOf(ProviderError);
+    await expect(refused).rejects.toMatchObject({ provider: "hubspot", kind: "unsupported", transient: false, details: { code: "refunds_unsupported" } });
+    expect(await apiRequests()).toBe(requestsBefore);
+    expect(await client.getInvoice(invoice.externalId)).toMatchObject({ status: "PAID", amountPaidMinor: 36_500n, version: paid!.version });
+    expect(hubspotConnector.supportsRefunds).toBe(false);
+  });
 });
 
 describe("limits and errors", () => {

@@ -12,6 +12,8 @@ import { parseHubspotWebhook, verifyHubspotWebhook } from "./webhooks";
 export const hubspotConnector: Connector = {
   id: "hubspot",
   label: "HubSpot",
+  // HubSpot invoices have no refund record: recordRefund refuses as "unsupported" (writes.ts).
+  supportsRefunds: false,
   oauth: createHubspotOAuth(() => requireSettings("hubspot")),
   webhooks: { verify: verifyHubspotWebhook, parse: parseHubspotWebhook },
   client: (context) => createHubspotClient(requireSettings("hubspot"), context),

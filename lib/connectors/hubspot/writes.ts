@@ -1,6 +1,6 @@
 /**
  * Writes to HubSpot invoices: create (with the customer's contact), record a payment (as
- * hs_amount_paid), void. HubSpot's CRM API has no idempotency keys and no conditional updates,
+ * hs_amount_paid), void; refunds are refused (HubSpot invoices have none). HubSpot's CRM API has no idempotency keys and no conditional updates,
  * so each write makes its own repeat harmless, as explained at each one.
  * https://developers.hubspot.com/docs/api-reference/crm-invoices-v3/guide
  */
@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import type { AssociationSpecAssociationCategoryEnum } from "@hubspot/api-client/lib/codegen/crm/objects/models/AssociationSpec";
 import { currencyCode, toDecimal } from "../../normalize/money";
 import { ProviderError } from "../errors";
-import type { ExternalInvoice, ExternalPayment, InvoiceDraft, PaymentDraft, WriteOptions } from "../types";
+import type { ExternalInvoice, ExternalPayment, InvoiceDraft, PaymentDraft, RefundDraft, WriteOptions } from "../types";
 import { isNotFound, type HubspotApi } from "./api";
 import { findInvoiceBy, readInvoice } from "./reads";
 import {
@@ -174,4 +174,17 @@ export async function voidInvoice(api: HubspotApi, externalId: string, _options:
   const updated = await readInvoice(api, externalId);
   if (!updated) throw new ProviderError("hubspot", "not_found", `HubSpot invoice ${externalId} disappeared after voiding`);
   return updated;
+}
+
+/**
+ * HubSpot invoices have no refund: the CRM invoice object has no refund record or property
+ * (Concord records payments there as hs_amount_paid, a running total). Faking one (lowering
+ * hs_amount_paid, adding a note) would show money movement HubSpot does not have and would read
+ * back as a smaller payment, not as a refund. So this refuses with kind "unsupported" and writes
+ * nothing; `hubspotConnector.supportsRefunds` is false, so the planner can skip HubSpot for
+ * refunds, with that reason, without calling this.
+ * https://developers.hubspot.com/docs/api-reference/crm-invoices-v3/guide
+ */
+export function recordRefund(draft: RefundDraft, _options: WriteOptions): Promise<ExternalPayment> {
+  return Promise.reject(new ProviderError("hubspot", "unsupported", `HubSpot invoices have no refund record: the refund of invoice ${draft.invoiceExternalId} is not written to HubSpot`, { code: "refunds_unsupported" }));
 }

@@ -1,15 +1,29 @@
 /**
  * The QuickBooks Online API client of one connection (one realm): paged lists through the query
  * language, single reads, the CDC-based incremental feed, and the writes from writes.ts.
+ * Payments are Payments (money in) and RefundReceipts that refund an invoice (money out).
  * https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries
  */
 import type { ProviderSettings } from "../config";
 import { ProviderError } from "../errors";
 import type { Changes, ClientContext, ExternalCustomer, ExternalInvoice, ExternalPayment, Page, ProviderClient } from "../types";
 import { advance, CDC_WINDOW_MS, cdcRequests, formatCursor, isoSeconds, OVERLAP_MS, parseCursor, type CdcCursor } from "./cursor";
-import { deletedCustomer, deletedInvoice, deletedPayment, isDeletedStub, lacksCurrency, parseQboTime, toCustomer, toInvoice, toPayment, type MapOptions } from "./mappers";
+import {
+  deletedCustomer,
+  deletedInvoice,
+  deletedPayment,
+  deletedRefundReceipt,
+  isDeletedStub,
+  lacksCurrency,
+  parseQboTime,
+  toCustomer,
+  toInvoice,
+  toPayment,
+  toRefundReceipt,
+  type MapOptions,
+} from "./mappers";
 import { createApi, mapped, unexpected } from "./request";
-import { cdcEnvelope, companyInfoEnvelope, entityEnvelope, preferencesEnvelope, queryEnvelope, type EntityName } from "./schemas";
+import { cdcEnvelope, companyInfoEnvelope, entityEnvelope, lastUpdatedSchema, preferencesEnvelope, queryEnvelope, type EntityName } from "./schemas";
 import { createWrites, type Reads } from "./writes";
 
 export type ClientOptions = {
@@ -18,6 +32,11 @@ export type ClientOptions = {
 };
 
 export const MAX_PAGE_SIZE = 1000;
+
+/** Payment lists read Payments, then RefundReceipts from `rr:<start position>`. */
+const REFUND_PHASE = "rr:";
+
+const linked = <T>(items: (T | null)[]): T[] => items.filter((item): item is T => item !== null);
 
 function startOf(pageCursor: string | null): number {
   if (pageCursor === null) return 1;
@@ -99,25 +118,28 @@ export function createClient(settings: ProviderSettings<"quickbooks">, context: 
         schema: cdcEnvelope,
         idempotent: true,
       });
-      const lists: Record<EntityName, unknown[]> = { Invoice: [], Payment: [], Customer: [] };
+      const lists: Record<EntityName, unknown[]> = { Invoice: [], Payment: [], Customer: [], RefundReceipt: [] };
       for (const response of answer.CDCResponse) {
         for (const part of response.QueryResponse) {
           for (const entity of request.entities) lists[entity].push(...(part[entity] ?? []));
         }
       }
-      const options = await mapOptions([...lists.Invoice, ...lists.Payment]);
+      const options = await mapOptions([...lists.Invoice, ...lists.Payment, ...lists.RefundReceipt]);
       const invoices = mapped("CDC invoices", () => lists.Invoice.map((j) => (isDeletedStub(j) ? deletedInvoice(j) : toInvoice(j, options))));
       const payments = mapped("CDC payments", () => lists.Payment.map((j) => (isDeletedStub(j) ? deletedPayment(j) : toPayment(j, options))));
+      const refunds = mapped("CDC refund receipts", () => linked(lists.RefundReceipt.map((j) => (isDeletedStub(j) ? deletedRefundReceipt(j) : toRefundReceipt(j, options)))));
       const customers = mapped("CDC customers", () => lists.Customer.map((j) => (isDeletedStub(j) ? deletedCustomer(j) : toCustomer(j))));
       result.invoices.push(...invoices);
-      result.payments.push(...payments);
+      result.payments.push(...payments, ...refunds);
       result.customers.push(...customers);
       const times = (records: { updatedAt: Date }[]) => records.map((r) => r.updatedAt.getTime());
+      // Every receipt counts for the cursor, the ones that refund no invoice too.
+      const receiptTimes = mapped("CDC refund receipts", () => lists.RefundReceipt.map((j) => parseQboTime(lastUpdatedSchema.parse(j).MetaData.LastUpdatedTime).getTime()));
       const step = advance({
         entities: request.entities,
         since: Date.parse(request.since),
         serverTime: parseQboTime(answer.time).getTime(),
-        seen: { Invoice: times(invoices), Payment: times(payments), Customer: times(customers) },
+        seen: { Invoice: times(invoices), Payment: times(payments), Customer: times(customers), RefundReceipt: receiptTimes },
       });
       Object.assign(next, step.next);
       result.hasMore ||= step.capped;
@@ -128,11 +150,20 @@ export function createClient(settings: ProviderSettings<"quickbooks">, context: 
 
   return {
     listInvoices: (cursor) => list("Invoice", "", cursor, toInvoice),
-    listPayments: (cursor) => list("Payment", "", cursor, toPayment),
+    async listPayments(cursor) {
+      if (cursor?.startsWith(REFUND_PHASE)) {
+        const page = await list("RefundReceipt", "", cursor.slice(REFUND_PHASE.length) || null, toRefundReceipt);
+        // Receipts that refund no invoice are left out, so a page may be empty and still have a next one.
+        return { items: linked(page.items), next: page.next && `${REFUND_PHASE}${page.next}` };
+      }
+      const page = await list("Payment", "", cursor, toPayment);
+      return { items: page.items, next: page.next ?? REFUND_PHASE };
+    },
     // Inactive customers are QuickBooks' deleted ones; invoices still name them, so they are listed too.
     listCustomers: (cursor) => list("Customer", " WHERE Active IN (true, false)", cursor, (json) => toCustomer(json)),
     getInvoice: (id): Promise<ExternalInvoice | null> => getOne("Invoice", id, toInvoice),
-    getPayment: (id): Promise<ExternalPayment | null> => getOne("Payment", id, toPayment),
+    // Payments and RefundReceipts are transactions, numbered from one sequence: an Id is one or the other.
+    getPayment: async (id): Promise<ExternalPayment | null> => (await getOne("Payment", id, toPayment)) ?? (await getOne("RefundReceipt", id, toRefundReceipt)),
     getCustomer: (id): Promise<ExternalCustomer | null> => getOne("Customer", id, (json) => toCustomer(json)),
     async startCursor() {
       // The server's clock, not ours: every answer carries its `time`; CompanyInfo is the cheapest read.

@@ -1,12 +1,14 @@
 /**
  * The incremental-sync cursor over QuickBooks' change data capture (CDC). Normally one ISO time
- * for all three entities; after a CDC answer hit its 1000-object cap, one time per entity, so an
- * entity that got none of the budget keeps its place instead of being skipped past.
+ * for every entity; after a CDC answer hit its 1000-object cap, one time per entity, so an
+ * entity that got none of the budget keeps its place instead of being skipped past. Cursors
+ * written before refund receipts were read name no RefundReceipt time: it starts at Payment's,
+ * since refunds are read with the payments.
  * https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/change-data-capture
  */
 import type { EntityName } from "./schemas";
 
-export const CDC_ENTITIES: readonly EntityName[] = ["Invoice", "Payment", "Customer"];
+export const CDC_ENTITIES: readonly EntityName[] = ["Invoice", "Payment", "Customer", "RefundReceipt"];
 /** CDC answers at most this many objects, across all the entities of one request. */
 export const CDC_MAX_OBJECTS = 1000;
 /**
@@ -35,11 +37,12 @@ function parseTime(text: string): number {
 export function parseCursor(text: string): CdcCursor {
   if (!text.includes("=")) {
     const ms = parseTime(text);
-    return { Invoice: ms, Payment: ms, Customer: ms };
+    return { Invoice: ms, Payment: ms, Customer: ms, RefundReceipt: ms };
   }
   const params = new URLSearchParams(text);
   const read = (entity: EntityName) => parseTime(params.get(entity) ?? "");
-  return { Invoice: read("Invoice"), Payment: read("Payment"), Customer: read("Customer") };
+  const payment = read("Payment");
+  return { Invoice: read("Invoice"), Payment: payment, Customer: read("Customer"), RefundReceipt: params.has("RefundReceipt") ? read("RefundReceipt") : payment };
 }
 
 export function formatCursor(cursor: CdcCursor): string {

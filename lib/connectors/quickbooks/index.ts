@@ -14,6 +14,8 @@ export function createQuickbooksConnector(settings: () => ProviderSettings<"quic
   return {
     id: "quickbooks",
     label: "QuickBooks Online",
+    // Refunds are RefundReceipts tied to their invoice through PrivateNote (writes.ts).
+    supportsRefunds: true,
     oauth: {
       // Intuit's OAuth 2.0 server does not take PKCE; the client secret authenticates the app.
       usesPkce: false,

@@ -14,6 +14,7 @@ import invoicePaid from "./fixtures/invoice-paid.json";
 import invoicePartial from "./fixtures/invoice-partially-paid.json";
 import invoiceVoided from "./fixtures/invoice-voided.json";
 import paymentJson from "./fixtures/payment.json";
+import refundReceiptJson from "./fixtures/refund-receipt.json";
 import { advance, CDC_MAX_OBJECTS, cdcRequests, formatCursor, OVERLAP_MS, parseCursor } from "./cursor";
 import {
   crossReferenceOf,
@@ -21,12 +22,14 @@ import {
   deletedCustomer,
   deletedInvoice,
   deletedPayment,
+  deletedRefundReceipt,
   invoiceStatus,
   isDeletedStub,
   parseQboTime,
   toCustomer,
   toInvoice,
   toPayment,
+  toRefundReceipt,
   unitPriceMinor,
   versionOf,
 } from "./mappers";
@@ -216,6 +219,40 @@ describe("payments and customers", () => {
   });
 });
 
+describe("refund receipts", () => {
+  const updated = new Date(refundReceiptJson.MetaData.LastUpdatedTime);
+
+  it("maps a recorded refund receipt as a REFUND of the invoice its refund-of note names", () => {
+    expect(toRefundReceipt(refundReceiptJson)).toEqual({
+      externalId: "3",
+      version: "000000000000",
+      updatedAt: updated,
+      deleted: false,
+      raw: refundReceiptJson,
+      kind: "REFUND",
+      invoiceExternalIds: ["1"],
+      customerExternalId: "1",
+      currency: "USD",
+      amountMinor: 3000n,
+      paidOn: "2026-03-12",
+    });
+  });
+
+  it("finds the note after QuickBooks' void prefix, reads a voided one as zero money, and leaves out cash-sale refunds", () => {
+    const voided = toRefundReceipt({ ...refundReceiptJson, TotalAmt: 0, SyncToken: "1", PrivateNote: `Voided - ${refundReceiptJson.PrivateNote}` });
+    expect(voided).toMatchObject({ invoiceExternalIds: ["1"], amountMinor: 0n, deleted: false, version: "000000000001" });
+    expect(toRefundReceipt({ ...refundReceiptJson, PrivateNote: "Returned the blue widget" })).toBeNull();
+    expect(toRefundReceipt({ ...refundReceiptJson, PrivateNote: undefined })).toBeNull();
+    expect(toRefundReceipt({ ...refundReceiptJson, CurrencyRef: undefined }, { homeCurrency: "CAD" })?.currency).toBe("CAD");
+    expect(() => toRefundReceipt({ ...refundReceiptJson, TotalAmt: "12.345" })).toThrow(MoneyError);
+  });
+
+  it("maps a deleted refund receipt as a deleted REFUND", () => {
+    const stub = { status: "Deleted", domain: "QBO", Id: "14", MetaData: { LastUpdatedTime: "2026-03-08T23:30:00-08:00" } };
+    expect(deletedRefundReceipt(stub)).toMatchObject({ externalId: "14", kind: "REFUND", deleted: true, version: DELETED_VERSION, invoiceExternalIds: [] });
+  });
+});
+
 describe("CDC answers", () => {
   const parts = cdc.CDCResponse[0]!.QueryResponse;
   const invoices = parts.flatMap((p) => ("Invoice" in p ? p.Invoice : []));
@@ -273,13 +310,17 @@ describe("the CDC cursor", () => {
 
   it("is one ISO time normally and one per entity once they differ", () => {
     expect(formatCursor(parseCursor("2026-03-01T10:00:00Z"))).toBe("2026-03-01T10:00:00Z");
-    const split = formatCursor({ Invoice: t + 60_000, Payment: t, Customer: t });
-    expect(split).toBe("Invoice=2026-03-01T10:01:00Z&Payment=2026-03-01T10:00:00Z&Customer=2026-03-01T10:00:00Z");
-    expect(parseCursor(split)).toEqual({ Invoice: t + 60_000, Payment: t, Customer: t });
+    const split = formatCursor({ Invoice: t + 60_000, Payment: t, Customer: t, RefundReceipt: t + 120_000 });
+    expect(split).toBe("Invoice=2026-03-01T10:01:00Z&Payment=2026-03-01T10:00:00Z&Customer=2026-03-01T10:00:00Z&RefundReceipt=2026-03-01T10:02:00Z");
+    expect(parseCursor(split)).toEqual({ Invoice: t + 60_000, Payment: t, Customer: t, RefundReceipt: t + 120_000 });
     expect(cdcRequests(parseCursor(split))).toEqual([
       { since: "2026-03-01T10:01:00Z", entities: ["Invoice"] },
       { since: "2026-03-01T10:00:00Z", entities: ["Payment", "Customer"] },
+      { since: "2026-03-01T10:02:00Z", entities: ["RefundReceipt"] },
     ]);
+    expect(cdcRequests(parseCursor("2026-03-01T10:00:00Z"))).toEqual([{ since: "2026-03-01T10:00:00Z", entities: ["Invoice", "Payment", "Customer", "RefundReceipt"] }]);
+    // A cursor saved before refund receipts were read: they start where the payments are.
+    expect(parseCursor("Invoice=2026-03-01T10:01:00Z&Payment=2026-03-01T10:00:00Z&Customer=2026-03-01T10:00:00Z")).toEqual({ Invoice: t + 60_000, Payment: t, Customer: t, RefundReceipt: t });
     expect(() => parseCursor("last tuesday")).toThrow(RangeError);
   });
 

@@ -1,18 +1,21 @@
 /**
  * Pure mappers from QuickBooks Online JSON to Concord's shapes: amounts to bigint minor units
  * (decimal string arithmetic, never floats), calendar dates as QuickBooks writes them, canonical
- * statuses, the `concord:<id>` cross-reference out of PrivateNote, versions from SyncToken, and
- * CDC's deleted stubs as deleted records. Every mapper parses its input with zod first.
+ * statuses, the `concord:<id>` cross-reference out of PrivateNote, refund receipts as refunds of
+ * the invoice their `refund-of:<id>` names, versions from SyncToken, and CDC's deleted stubs as
+ * deleted records. Every mapper parses its input with zod first.
  * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice
  */
 import { currencyCode, exponentOf, MoneyError, toMinor } from "../../normalize/money";
 import { quickbooksStatus } from "../../normalize/status";
+import { refundOfIn } from "../refunds";
 import type { ExternalCustomer, ExternalInvoice, ExternalLine, ExternalPayment, InvoiceStatus } from "../types";
 import {
   customerSchema,
   deletedStubSchema,
   invoiceSchema,
   paymentSchema,
+  refundReceiptSchema,
   type QboDeletedStub,
   type QboInvoice,
   type QboInvoiceLine,
@@ -189,6 +192,34 @@ export function toPayment(json: unknown, options: MapOptions = {}): ExternalPaym
   };
 }
 
+/**
+ * A RefundReceipt as a REFUND of the invoice it returned money for. QuickBooks keeps no link from
+ * a refund to an invoice (a RefundReceipt has no LinkedTxn to one), so Concord writes
+ * `refund-of:<invoice Id>` into PrivateNote when it records one (writes.ts) and reads it back
+ * here; a person recording a refund of an invoice in QuickBooks can write the same. A receipt
+ * without it refunds a cash sale, not an invoice: null, it is not Concord's. A voided receipt
+ * keeps its Id with TotalAmt 0: zero money, as a voided payment.
+ */
+export function toRefundReceipt(json: unknown, options: MapOptions = {}): ExternalPayment | null {
+  const receipt = refundReceiptSchema.parse(json);
+  const invoiceId = refundOfIn(receipt.PrivateNote);
+  if (!invoiceId) return null;
+  const currency = currencyOf(receipt.CurrencyRef, options);
+  return {
+    externalId: receipt.Id,
+    version: versionOf(receipt.SyncToken),
+    updatedAt: parseQboTime(receipt.MetaData.LastUpdatedTime),
+    deleted: false,
+    raw: json,
+    kind: "REFUND",
+    invoiceExternalIds: [invoiceId],
+    customerExternalId: receipt.CustomerRef?.value ?? null,
+    currency,
+    amountMinor: toMinor(receipt.TotalAmt, currency),
+    paidOn: receipt.TxnDate.slice(0, 10),
+  };
+}
+
 /** A Customer. QuickBooks "deletes" a customer by making it inactive, so inactive reads as deleted. */
 export function toCustomer(json: unknown): ExternalCustomer {
   const customer = customerSchema.parse(json);
@@ -249,6 +280,11 @@ export function deletedPayment(json: unknown): ExternalPayment {
     // The stub has no TxnDate; the deletion's date (company time) stands in.
     paidOn: stub.MetaData.LastUpdatedTime.slice(0, 10),
   };
+}
+
+/** A deleted RefundReceipt: the stub cannot say which invoice it refunded, only that it is gone. */
+export function deletedRefundReceipt(json: unknown): ExternalPayment {
+  return { ...deletedPayment(json), kind: "REFUND" };
 }
 
 export function deletedCustomer(json: unknown): ExternalCustomer {

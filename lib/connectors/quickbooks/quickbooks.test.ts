@@ -334,6 +334,86 @@ describe("writes", () => {
   });
 });
 
+describe("refunds", () => {
+  async function paidInvoice(books: Realm, concordId: string, payment: Record<string, unknown> = {}): Promise<ExternalInvoice> {
+    const invoice = await books.client().createInvoice(draft({ concordId }), { idempotencyKey: `inv-${concordId}` });
+    const body = { CustomerRef: { value: invoice.customerExternalId }, TotalAmt: 30, TxnDate: "2026-03-05", Line: [{ Amount: 30, LinkedTxn: [{ TxnId: invoice.externalId, TxnType: "Invoice" }] }], ...payment };
+    expect((await books.raw("POST", "/payment", body)).status).toBe(200);
+    return invoice;
+  }
+  const receipts = async (books: Realm) => ((await books.raw("GET", "/query", undefined, { query: "SELECT * FROM RefundReceipt" })).body.QueryResponse as Json).RefundReceipt as Json[] | undefined;
+
+  it("records a refund once per key as a RefundReceipt that reads back as REFUND of the invoice, in lists and CDC", async () => {
+    const books = await realm("Refund Books");
+    const cursor = await books.client().startCursor();
+    const invoice = await paidInvoice(books, "cinv_refund_1");
+    const refundDraft = { invoiceExternalId: invoice.externalId, amountMinor: 1200n, currency: "usd", refundedOn: "2026-03-09", reference: "Stripe re_123" };
+    const refund = await books.client().recordRefund(refundDraft, { idempotencyKey: "push:refund_1:quickbooks" });
+    expect(refund).toMatchObject({ kind: "REFUND", deleted: false, invoiceExternalIds: [invoice.externalId], customerExternalId: invoice.customerExternalId, currency: "USD", amountMinor: 1200n, paidOn: "2026-03-09" });
+    // Out of the account the payment came in to (Undeposited Funds: the payment named none), tied to the invoice in PrivateNote.
+    expect(refund.raw).toMatchObject({ DepositToAccountRef: { value: "4" }, PrivateNote: `refund-of:${invoice.externalId} Stripe re_123`, PaymentRefNum: "Stripe re_123", TotalAmt: 12, Balance: 0 });
+    expect((await books.client().recordRefund(refundDraft, { idempotencyKey: "push:refund_1:quickbooks" })).externalId).toBe(refund.externalId);
+    expect(await receipts(books)).toHaveLength(1);
+    // The invoice is as paid as before.
+    expect(await books.client().getInvoice(invoice.externalId)).toMatchObject({ status: "PAID", amountPaidMinor: 3000n, amountDueMinor: 0n });
+
+    expect(await books.client().getPayment(refund.externalId)).toEqual(refund);
+    const payments = await pageAll((c) => books.client().listPayments(c));
+    expect(payments.items.map((p) => [p.kind, p.amountMinor, p.invoiceExternalIds])).toEqual([
+      ["PAYMENT", 3000n, [invoice.externalId]],
+      ["REFUND", 1200n, [invoice.externalId]],
+    ]);
+    const changes = await books.client().changes(cursor);
+    expect(changes.payments.filter((p) => p.kind === "REFUND")).toEqual([expect.objectContaining({ externalId: refund.externalId, amountMinor: 1200n, paidOn: "2026-03-09", invoiceExternalIds: [invoice.externalId] })]);
+
+    // A receipt for a cash sale names no invoice: not Concord's, left out of lists and reads.
+    const cash = await books.raw("POST", "/refundreceipt", { CustomerRef: { value: invoice.customerExternalId }, DepositToAccountRef: { value: "4" }, Line: [{ DetailType: "SalesItemLineDetail", Amount: 5, SalesItemLineDetail: { ItemRef: { value: "1" } } }] });
+    expect(cash.status).toBe(200);
+    expect(await books.client().getPayment(String((cash.body.RefundReceipt as Json).Id))).toBeNull();
+    expect((await pageAll((c) => books.client().listPayments(c))).items).toHaveLength(2);
+    // Voided in QuickBooks: the refund stays, with no money.
+    const stored = (await books.raw("GET", `/refundreceipt/${refund.externalId}`)).body.RefundReceipt as Json;
+    expect((await books.raw("POST", "/refundreceipt", { Id: stored.Id, SyncToken: stored.SyncToken }, { operation: "void" })).status).toBe(200);
+    const after = await books.client().changes(changes.cursor);
+    // (The cursor's overlap may hand back the payment unchanged as well.)
+    expect(after.payments.filter((p) => p.kind === "REFUND")).toEqual([expect.objectContaining({ externalId: refund.externalId, amountMinor: 0n, invoiceExternalIds: [invoice.externalId], version: "000000000001" })]);
+  });
+
+  it("pays the refund out of the account the invoice's payment went into", async () => {
+    const books = await realm("Bank Refund Books");
+    const invoice = await paidInvoice(books, "cinv_refund_2", { DepositToAccountRef: { value: "35", name: "Checking" } });
+    const refund = await books.client().recordRefund({ invoiceExternalId: invoice.externalId, amountMinor: 3000n, currency: "USD", refundedOn: "2026-03-10", reference: null }, { idempotencyKey: "refund-2" });
+    expect(refund.raw).toMatchObject({ DepositToAccountRef: { value: "35", name: "Checking" }, PrivateNote: `refund-of:${invoice.externalId}` });
+    expect((refund.raw as Json).PaymentRefNum).toBeUndefined();
+  });
+
+  it("refuses bad refunds before writing anything", async () => {
+    const books = await realm("Strict Refund Books");
+    const invoice = await paidInvoice(books, "cinv_refund_3");
+    const base = { invoiceExternalId: invoice.externalId, amountMinor: 100n, currency: "USD", refundedOn: "2026-03-09", reference: null };
+    const refused = (draftPart: Partial<typeof base>, code: string, kind = "invalid") =>
+      expect(books.client().recordRefund({ ...base, ...draftPart }, { idempotencyKey: `bad-${code}-${String(draftPart.amountMinor)}` })).rejects.toMatchObject({ kind, ...(code ? { details: { code } } : {}) });
+    await refused({ amountMinor: 0n }, "invalid_refund");
+    await refused({ amountMinor: -100n }, "invalid_refund");
+    await refused({ refundedOn: "09/03/2026" }, "invalid_refund");
+    await refused({ currency: "EUR" }, "currency_mismatch");
+    await refused({ amountMinor: 3001n }, "refund_exceeds_paid");
+    const unpaid = await books.client().createInvoice(draft({ concordId: "cinv_refund_4" }), { idempotencyKey: "inv-unpaid" });
+    await refused({ invoiceExternalId: unpaid.externalId }, "refund_exceeds_paid");
+    const voided = await books.client().createInvoice(draft({ concordId: "cinv_refund_5" }), { idempotencyKey: "inv-void" });
+    await books.client().voidInvoice(voided.externalId, { idempotencyKey: "void-5" });
+    await refused({ invoiceExternalId: voided.externalId }, "invoice_void");
+    await refused({ invoiceExternalId: "999999" }, "", "not_found");
+    expect(await receipts(books)).toBeUndefined();
+  });
+
+  it("reads RefundReceipt webhooks as payment hints", () => {
+    const body = JSON.stringify([{ specversion: "1.0", id: "ev-rr-1", source: "intuit", type: "qbo.refundreceipt.created.v1", time: "2026-03-09T10:00:00.123456789Z", intuitentityid: "77", intuitaccountid: "9341", data: {} }]);
+    expect(connector.webhooks.parse(body)[0]!.hints).toEqual([{ entity: "payment", externalId: "77", deleted: false }]);
+    expect(connector.supportsRefunds).toBe(true);
+  });
+});
+
 describe("incremental sync through CDC", () => {
   it("returns what changed after the cursor, deletions included, and nothing new the second time", async () => {
     const books = await realm("CDC Books");

@@ -1,8 +1,9 @@
 /**
  * zod schemas for every QuickBooks Online payload where it enters Concord: entities (Invoice,
- * Payment, Customer, CDC's deleted stubs), response envelopes (query, CDC, CompanyInfo), Faults
- * in both shapes, Intuit's OAuth token answers and both webhook bodies. Objects are loose:
- * QuickBooks adds fields with every minor version, and only the fields read here are checked.
+ * Payment, RefundReceipt, Customer, CDC's deleted stubs), response envelopes (query, CDC,
+ * CompanyInfo), Faults in both shapes, Intuit's OAuth token answers and both webhook bodies.
+ * Objects are loose: QuickBooks adds fields with every minor version, and only the fields read
+ * here are checked.
  * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice
  */
 import { z } from "zod";
@@ -56,7 +57,26 @@ export const paymentSchema = z.looseObject({
   UnappliedAmt: amount.optional(),
   PrivateNote: z.string().optional(),
   PaymentRefNum: z.string().optional(),
+  DepositToAccountRef: ref.optional(),
   Line: z.array(z.looseObject({ Amount: amount.optional(), LinkedTxn: z.array(linkedTxn).default([]) })).default([]),
+});
+
+/**
+ * A RefundReceipt: money paid back to a customer (lines like a sales receipt, Balance 0). It links
+ * to no invoice; see mappers.ts for how Concord finds the one it refunds.
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/refundreceipt
+ */
+export const refundReceiptSchema = z.looseObject({
+  Id: id,
+  SyncToken: syncToken,
+  MetaData: metaData,
+  TxnDate: calendarDate,
+  CustomerRef: ref.optional(),
+  CurrencyRef: ref.optional(),
+  DepositToAccountRef: ref.optional(),
+  TotalAmt: amount,
+  PrivateNote: z.string().optional(),
+  PaymentRefNum: z.string().optional(),
 });
 
 export const customerSchema = z.looseObject({
@@ -75,20 +95,24 @@ export const deletedStubSchema = z.looseObject({ status: z.literal("Deleted"), I
 export type QboInvoice = z.output<typeof invoiceSchema>;
 export type QboInvoiceLine = z.output<typeof invoiceLineSchema>;
 export type QboPayment = z.output<typeof paymentSchema>;
+export type QboRefundReceipt = z.output<typeof refundReceiptSchema>;
 export type QboCustomer = z.output<typeof customerSchema>;
 export type QboDeletedStub = z.output<typeof deletedStubSchema>;
 
-export type EntityName = "Invoice" | "Payment" | "Customer";
+export type EntityName = "Invoice" | "Payment" | "Customer" | "RefundReceipt";
+
+/** Just when a record (or CDC's deleted stub) last changed: what the CDC cursor needs of every record, mapped or not. */
+export const lastUpdatedSchema = z.looseObject({ MetaData: z.looseObject({ LastUpdatedTime: qboTime }) });
 
 /** Envelopes: entities stay `unknown` here and are parsed one by one by the mappers. */
 const rows = z.array(z.unknown()).optional();
 export const queryEnvelope = z.looseObject({
-  QueryResponse: z.looseObject({ Invoice: rows, Payment: rows, Customer: rows, startPosition: z.number().optional(), maxResults: z.number().optional() }),
+  QueryResponse: z.looseObject({ Invoice: rows, Payment: rows, Customer: rows, RefundReceipt: rows, startPosition: z.number().optional(), maxResults: z.number().optional() }),
   time: qboTime.optional(),
 });
-export const entityEnvelope = z.looseObject({ Invoice: z.unknown().optional(), Payment: z.unknown().optional(), Customer: z.unknown().optional(), time: qboTime.optional() });
+export const entityEnvelope = z.looseObject({ Invoice: z.unknown().optional(), Payment: z.unknown().optional(), Customer: z.unknown().optional(), RefundReceipt: z.unknown().optional(), time: qboTime.optional() });
 export const cdcEnvelope = z.looseObject({
-  CDCResponse: z.array(z.looseObject({ QueryResponse: z.array(z.looseObject({ Invoice: rows, Payment: rows, Customer: rows })).default([]) })).min(1),
+  CDCResponse: z.array(z.looseObject({ QueryResponse: z.array(z.looseObject({ Invoice: rows, Payment: rows, Customer: rows, RefundReceipt: rows })).default([]) })).min(1),
   time: qboTime,
 });
 export const companyInfoEnvelope = z.looseObject({

@@ -30,7 +30,8 @@ export function verify(request: WebhookRequest, secret: string, _now: Date): Ver
   return { ok: true };
 }
 
-const ENTITY_KINDS: Record<string, EntityKind> = { invoice: "invoice", payment: "payment", customer: "customer" };
+/** A RefundReceipt is a refund: a payment record of kind REFUND (client.ts getPayment reads either). */
+const ENTITY_KINDS: Record<string, EntityKind> = { invoice: "invoice", payment: "payment", refundreceipt: "payment", customer: "customer" };
 /** Legacy operations in the past tense CloudEvents types use, so both bodies share one vocabulary. */
 const PAST: Record<string, string> = { create: "created", update: "updated", delete: "deleted", merge: "merged", void: "voided", emailed: "emailed" };
 

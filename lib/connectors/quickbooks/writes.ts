@@ -1,16 +1,17 @@
 /**
  * Writes to QuickBooks Online: create an invoice (finding or creating its customer), record a
- * payment against an invoice, void an invoice. Every write carries a `requestid`, which makes
+ * payment against an invoice, record a refund of one (a RefundReceipt), void an invoice. Every write carries a `requestid`, which makes
  * QuickBooks answer a repeat with the first answer, so the shared layer may retry it safely.
  * https://developer.intuit.com/app/developer/qbo/docs/learn/rest-api-features#idempotency
  */
 import { createHash } from "node:crypto";
 import { currencyCode, MoneyError, toDecimal, toMinor } from "../../normalize/money";
 import { ProviderError } from "../errors";
-import type { ExternalInvoice, ExternalPayment, InvoiceDraft, PaymentDraft, ProviderClient, WriteOptions } from "../types";
-import { crossReferenceNote, toInvoice, toPayment, type MapOptions } from "./mappers";
+import { checkRefundDraft, withRefundMarker } from "../refunds";
+import type { ExternalInvoice, ExternalPayment, InvoiceDraft, PaymentDraft, ProviderClient, RefundDraft, WriteOptions } from "../types";
+import { crossReferenceNote, toInvoice, toPayment, toRefundReceipt, type MapOptions } from "./mappers";
 import { mapped, type Api } from "./request";
-import { entityEnvelope, invoiceSchema, queryEnvelope, type EntityName } from "./schemas";
+import { entityEnvelope, invoiceSchema, paymentSchema, queryEnvelope, type EntityName, type QboInvoice } from "./schemas";
 
 /** What the writes need from the client's reads. */
 export type Reads = {
@@ -30,6 +31,8 @@ const MAX_REQUEST_ID = 50;
 export const DEFAULT_ITEM = { value: "1", name: "Services" } as const;
 /** PaymentRefNum holds 21 characters; a longer reference goes to PrivateNote. */
 const MAX_PAYMENT_REF = 21;
+/** PrivateNote holds 4000 characters. */
+const MAX_PRIVATE_NOTE = 4000;
 
 /** The key itself when QuickBooks accepts it, else its SHA-256 (43 base64url characters), stable across retries. */
 export function requestIdFor(key: string): string {
@@ -63,8 +66,8 @@ export function queryLiteral(text: string): string {
   return `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
-function invalid(message: string): ProviderError {
-  return new ProviderError("quickbooks", "invalid", message);
+function invalid(message: string, code?: string): ProviderError {
+  return new ProviderError("quickbooks", "invalid", message, code ? { code } : {});
 }
 
 export function invoiceBody(draft: InvoiceDraft, customerId: string): Record<string, unknown> {
@@ -90,7 +93,7 @@ export function invoiceBody(draft: InvoiceDraft, customerId: string): Record<str
   return body;
 }
 
-export function createWrites({ api, mapOptions, fetchEntity }: Reads): Pick<ProviderClient, "createInvoice" | "recordPayment" | "voidInvoice"> {
+export function createWrites({ api, mapOptions, fetchEntity }: Reads): Pick<ProviderClient, "createInvoice" | "recordPayment" | "recordRefund" | "voidInvoice"> {
   async function findCustomer(name: string): Promise<string | null> {
     // DisplayName is unique per company (case-insensitively), so at most one active match.
     const query = `SELECT * FROM Customer WHERE DisplayName = ${queryLiteral(name)} MAXRESULTS 1`;
@@ -139,6 +142,22 @@ export function createWrites({ api, mapOptions, fetchEntity }: Reads): Pick<Prov
     return { json, invoice: mapped(`Invoice ${id}`, () => invoiceSchema.parse(json)), mapped: mapped(`Invoice ${id}`, () => toInvoice(json)) };
   }
 
+  /**
+   * The account the invoice's money came in to, which a refund of it goes out of: the
+   * DepositToAccountRef of the latest payment applied to it (QuickBooks answers Undeposited
+   * Funds when a payment named no account). Payments are read newest first until one says.
+   */
+  async function depositAccountOf(invoice: QboInvoice): Promise<{ value: string; name?: string }> {
+    const payments = invoice.LinkedTxn.filter((link) => link.TxnType === "Payment").reverse();
+    for (const link of payments) {
+      const json = await fetchEntity("Payment", link.TxnId);
+      if (json === null) continue;
+      const account = mapped(`Payment ${link.TxnId}`, () => paymentSchema.parse(json)).DepositToAccountRef;
+      if (account) return account.name === undefined ? { value: account.value } : { value: account.value, name: account.name };
+    }
+    throw invalid(`No payment applied to invoice ${invoice.Id} says which account its money went into; a refund needs the account it is paid from`, "refund_account_unknown");
+  }
+
   return {
     // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice#create-an-invoice
     async createInvoice(draft: InvoiceDraft, options: WriteOptions): Promise<ExternalInvoice> {
@@ -171,6 +190,51 @@ export function createWrites({ api, mapOptions, fetchEntity }: Reads): Pick<Prov
       const answer = await api.call({ method: "POST", path: "/payment", query: { requestid: requestIdFor(options.idempotencyKey) }, body, schema: entityEnvelope, idempotent: true });
       if (answer.Payment === undefined) throw missing("the new Payment");
       return mapped("the new Payment", () => toPayment(answer.Payment, { homeCurrency: currency }));
+    },
+
+    /**
+     * A RefundReceipt for the invoice's customer: one line of the amount (the default Services
+     * item, described as the refund of the invoice), paid out of the account the invoice's
+     * payment came in to (DepositToAccountRef, which QuickBooks requires), dated `refundedOn`.
+     * QuickBooks has no link from a refund to an invoice (a RefundReceipt takes no LinkedTxn to
+     * one), so PrivateNote starts with `refund-of:<invoice Id>`, which toRefundReceipt reads
+     * back; the reference follows it, and goes to PaymentRefNum too when it fits. The invoice
+     * itself does not change: a refund returns money, it does not change what was billed.
+     * Checked first, so nothing is written otherwise: the draft, the invoice's currency, an
+     * invoice that is not void and had at least this much paid. One POST with the caller's
+     * requestid, so a retry gets the first answer.
+     * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/refundreceipt#create-a-refundreceipt
+     */
+    async recordRefund(draft: RefundDraft, options: WriteOptions): Promise<ExternalPayment> {
+      const refund = checkRefundDraft("quickbooks", draft);
+      const { invoice, mapped: current } = await currentInvoice(refund.invoiceExternalId);
+      if (current.currency !== refund.currency) throw invalid(`Invoice ${invoice.Id} is in ${current.currency}, the refund in ${refund.currency}`, "currency_mismatch");
+      if (current.status === "VOID") throw invalid(`Invoice ${invoice.Id} is void: there is no payment of it to refund`, "invoice_void");
+      if (refund.amountMinor > current.amountPaidMinor) throw invalid(`Refund of ${refund.amountMinor} exceeds the ${current.amountPaidMinor} paid on invoice ${invoice.Id}`, "refund_exceeds_paid");
+      if (!invoice.CustomerRef) throw invalid(`Invoice ${invoice.Id} has no customer`);
+      const account = await depositAccountOf(invoice);
+      const amount = wireAmount(refund.amountMinor, refund.currency);
+      const body: Record<string, unknown> = {
+        CustomerRef: { value: invoice.CustomerRef.value },
+        CurrencyRef: { value: refund.currency },
+        TxnDate: refund.refundedOn,
+        DepositToAccountRef: account,
+        Line: [
+          {
+            DetailType: "SalesItemLineDetail",
+            Description: `Refund of invoice ${invoice.DocNumber ?? invoice.Id}`,
+            Amount: amount,
+            SalesItemLineDetail: { ItemRef: DEFAULT_ITEM, Qty: 1, UnitPrice: amount },
+          },
+        ],
+        PrivateNote: withRefundMarker(invoice.Id, refund.reference, MAX_PRIVATE_NOTE),
+      };
+      if (refund.reference && refund.reference.length <= MAX_PAYMENT_REF) body.PaymentRefNum = refund.reference;
+      const answer = await api.call({ method: "POST", path: "/refundreceipt", query: { requestid: requestIdFor(options.idempotencyKey) }, body, schema: entityEnvelope, idempotent: true });
+      if (answer.RefundReceipt === undefined) throw missing("the new RefundReceipt");
+      const mappedRefund = mapped("the new RefundReceipt", () => toRefundReceipt(answer.RefundReceipt, { homeCurrency: refund.currency }));
+      if (!mappedRefund) throw new ProviderError("quickbooks", "invalid", `QuickBooks answered RefundReceipt without the refund-of note it was given`, { code: "unexpected_response" });
+      return mappedRefund;
     },
 
     /**

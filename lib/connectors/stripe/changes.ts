@@ -9,7 +9,7 @@
  */
 import { ProviderError } from "../errors";
 import type { Changes, ExternalCustomer, ExternalInvoice, ExternalPayment } from "../types";
-import { eventFact, eventStamp, EVENT_TYPES, fetchedStamp, toCustomer, toInvoice, toInvoicePayment, toRefund, type EventFact, type Stamp } from "./mappers";
+import { eventFact, eventStamp, EVENT_TYPES, fetchedStamp, toCreditNoteRefund, toCustomer, toInvoice, toInvoicePayment, toRefund, type EventFact, type Stamp } from "./mappers";
 import { allLines, invoiceLookup, PAGE_SIZE } from "./reads";
 import { eventSchema, listSchema, parse, refundSchema, type StripeEvent, type StripeRefund } from "./schemas";
 import { serverSeconds, type StripeCall } from "./sdk";
@@ -58,6 +58,25 @@ async function eventsAfter(call: StripeCall, cursor: string): Promise<{ events: 
 
 type Fact = { fact: EventFact; stamp: Stamp };
 
+function factId(fact: Exclude<EventFact, { entity: "charge_refunded" }>): string {
+  switch (fact.entity) {
+    case "invoice":
+      return fact.invoice.id;
+    case "invoice_payment":
+      return fact.payment.id;
+    case "refund":
+      return fact.refund.id;
+    case "credit_note":
+      return fact.creditNote.id;
+    case "customer":
+      return fact.customer.id;
+    default: {
+      const unknown: never = fact;
+      throw new Error(`Unhandled Stripe fact ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
 export async function changes(call: StripeCall, cursor: string): Promise<Changes> {
   const { events, hasMore } = await eventsAfter(call, cursor);
   // The last event about an object wins: events arrive oldest first.
@@ -71,7 +90,7 @@ export async function changes(call: StripeCall, cursor: string): Promise<Changes
       refundedCharges.push({ chargeId: fact.charge.id, refunds: fact.charge.refunds?.data ?? null, stamp });
       continue;
     }
-    const id = fact.entity === "invoice" ? fact.invoice.id : fact.entity === "invoice_payment" ? fact.payment.id : fact.entity === "refund" ? fact.refund.id : fact.customer.id;
+    const id = factId(fact);
     latest.set(`${fact.entity}:${id}`, { fact, stamp });
   }
 
@@ -98,6 +117,12 @@ export async function changes(call: StripeCall, cursor: string): Promise<Changes
         if (fact.refund.charge) refundedByEvent.add(fact.refund.charge);
         const ids = await invoicesOf(fact.refund);
         if (ids.length) payments.set(fact.refund.id, toRefund(fact.refund, ids, stamp));
+        break;
+      }
+      case "credit_note": {
+        // Credit notes without money returned outside Stripe are no payment (see toCreditNoteRefund).
+        const refund = toCreditNoteRefund(fact.creditNote, stamp);
+        if (refund) payments.set(fact.creditNote.id, refund);
         break;
       }
       case "customer":

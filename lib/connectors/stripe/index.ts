@@ -15,6 +15,8 @@ export function createStripeConnector(settings: () => StripeSettings): Connector
   return {
     id: "stripe",
     label: "Stripe",
+    // Refunds made elsewhere become credit notes with out_of_band_amount (writes.ts).
+    supportsRefunds: true,
     oauth: {
       usesPkce: false,
       authorizeUrl: (params) => authorizeUrl(settings(), params),

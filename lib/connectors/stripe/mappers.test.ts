@@ -7,8 +7,9 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { ProviderError } from "../errors";
-import { eventFact, eventStamp, fetchedStamp, invoiceStatus, toCustomer, toInvoice, toInvoicePayment, toLine, toRefund, utcDate } from "./mappers";
-import { customerSchema, eventSchema, invoicePaymentSchema, invoiceSchema, lineSchema, listSchema, parse, refundSchema } from "./schemas";
+import { eventFact, eventStamp, fetchedStamp, invoiceStatus, toCreditNoteRefund, toCustomer, toInvoice, toInvoicePayment, toLine, toRefund, utcDate } from "./mappers";
+import { creditNoteSchema, customerSchema, eventSchema, invoicePaymentSchema, invoiceSchema, lineSchema, listSchema, parse, refundSchema } from "./schemas";
+import creditNoteJson from "./fixtures/credit-note-out-of-band.json";
 import customerDeletedJson from "./fixtures/customer-deleted.json";
 import customerJson from "./fixtures/customer.json";
 import eventsJson from "./fixtures/events.json";
@@ -188,6 +189,33 @@ describe("payments", () => {
     });
     expect(toRefund({ ...refund, status: "failed" }, ["in_paid"], stamp).deleted).toBe(true);
     expect(toRefund({ ...refund, customer: null }, [], stamp).customerExternalId).toBeNull();
+  });
+});
+
+describe("credit notes", () => {
+  const note = parse(creditNoteSchema, creditNoteJson, "fixture");
+
+  it("maps money returned outside Stripe as a REFUND of the invoice, dated by effective_at", () => {
+    expect(toCreditNoteRefund(note, stamp)).toMatchObject({
+      externalId: creditNoteJson.id,
+      kind: "REFUND",
+      deleted: false,
+      invoiceExternalIds: [creditNoteJson.invoice],
+      customerExternalId: creditNoteJson.customer,
+      currency: "EUR",
+      amountMinor: 1000n,
+      paidOn: utcDate(creditNoteJson.effective_at),
+      version: stamp.version,
+    });
+    expect(toCreditNoteRefund({ ...note, effective_at: null }, stamp)?.paidOn).toBe(utcDate(creditNoteJson.created));
+  });
+
+  it("reads only the out-of-band part, maps a void one as deleted, and no out-of-band money as no refund", () => {
+    expect(toCreditNoteRefund({ ...note, amount: 3000, out_of_band_amount: 1000 }, stamp)?.amountMinor).toBe(1000n);
+    expect(toCreditNoteRefund({ ...note, status: "void" }, stamp)?.deleted).toBe(true);
+    expect(toCreditNoteRefund({ ...note, out_of_band_amount: null }, stamp)).toBeNull();
+    expect(toCreditNoteRefund({ ...note, out_of_band_amount: 0 }, stamp)).toBeNull();
+    expect(() => parse(creditNoteSchema, { ...creditNoteJson, out_of_band_amount: "10" }, "fixture")).toThrow(ProviderError);
   });
 });
 

@@ -9,12 +9,14 @@ import { stripeStatus } from "../../normalize/status";
 import type { ExternalCustomer, ExternalInvoice, ExternalLine, ExternalPayment, InvoiceStatus } from "../types";
 import {
   chargeSchema,
+  creditNoteSchema,
   customerSchema,
   invoicePaymentSchema,
   invoiceSchema,
   parse,
   refundSchema,
   type StripeCharge,
+  type StripeCreditNote,
   type StripeCustomer,
   type StripeEvent,
   type StripeInvoice,
@@ -163,6 +165,31 @@ export function toRefund(refund: StripeRefund, invoiceExternalIds: string[], sta
   };
 }
 
+/**
+ * A credit note that returned money outside Stripe (`out_of_band_amount`), as a refund of its
+ * invoice: what Concord writes when another system made the refund, and what a person records
+ * in Stripe for a refund by bank transfer or cheque. Only the out-of-band part is money out: a
+ * `refund_amount` part is a Refund read on its own (toRefund), a `credit_amount` part stays with
+ * the customer as balance, and a pre-payment part lowered what was owed. Null for a credit note
+ * with no out-of-band money. The date is `effective_at` (the date the business gave it), else
+ * `created`. A void credit note returned nothing: it maps as deleted.
+ */
+export function toCreditNoteRefund(note: StripeCreditNote, stamp: Stamp): ExternalPayment | null {
+  if (!note.out_of_band_amount || note.out_of_band_amount <= 0) return null;
+  return {
+    externalId: note.id,
+    ...stamp,
+    deleted: note.status === "void",
+    raw: note,
+    kind: "REFUND",
+    invoiceExternalIds: [note.invoice],
+    customerExternalId: note.customer ?? null,
+    currency: currencyCode(note.currency),
+    amountMinor: BigInt(note.out_of_band_amount),
+    paidOn: utcDate(note.effective_at ?? note.created),
+  };
+}
+
 /** A customer; Stripe names are optional (many customers have only an email): no name is "". */
 export function toCustomer(customer: StripeCustomer, stamp: Stamp, opts: { deleted?: boolean } = {}): ExternalCustomer {
   const base = { externalId: customer.id, ...stamp, raw: customer };
@@ -177,9 +204,9 @@ export function toCustomer(customer: StripeCustomer, stamp: Stamp, opts: { delet
 }
 
 /**
- * The events `changes()` reads (at most 20 names for `types[]`): every change of an invoice,
- * invoice payment, customer or refund. `charge.refunded` covers refunds whose own events are
- * missing; one fact per refund is kept whichever events name it.
+ * The events `changes()` reads (at most 20 names for `types[]`, all of them used): every change
+ * of an invoice, invoice payment, customer, refund or credit note. `charge.refunded` covers
+ * refunds whose own events are missing; one fact per refund is kept whichever events name it.
  * https://docs.stripe.com/api/events/types
  */
 export const EVENT_TYPES = [
@@ -200,6 +227,9 @@ export const EVENT_TYPES = [
   "refund.updated",
   "refund.failed",
   "charge.refunded",
+  "credit_note.created",
+  "credit_note.updated",
+  "credit_note.voided",
 ] as const;
 
 export type EventFact =
@@ -207,6 +237,7 @@ export type EventFact =
   | { entity: "invoice_payment"; payment: StripeInvoicePayment }
   | { entity: "refund"; refund: StripeRefund }
   | { entity: "charge_refunded"; charge: StripeCharge }
+  | { entity: "credit_note"; creditNote: StripeCreditNote }
   | { entity: "customer"; customer: StripeCustomer; deleted: boolean };
 
 /** What an Event says changed, from the object it carries; null for objects Concord ignores. */
@@ -224,6 +255,8 @@ export function eventFact(event: StripeEvent): EventFact | null {
       return event.type === "charge.refunded" ? { entity: "charge_refunded", charge: parse(chargeSchema, object, what) } : null;
     case "customer":
       return { entity: "customer", customer: parse(customerSchema, object, what), deleted: event.type === "customer.deleted" };
+    case "credit_note":
+      return { entity: "credit_note", creditNote: parse(creditNoteSchema, object, what) };
     default:
       return null;
   }

@@ -1,13 +1,14 @@
 /**
- * Reading a connected account: invoices (with all their lines), invoice payments and refunds,
- * customers; lists paged newest first with `starting_after`, 100 a page; a fetch of an unknown
+ * Reading a connected account: invoices (with all their lines), invoice payments, refunds and
+ * credit notes that returned money outside Stripe, customers; lists paged newest first with `starting_after`, 100 a page; a fetch of an unknown
  * id is null. Fetched records are versioned at the `Date` of Stripe's answer (see mappers.ts).
  * https://docs.stripe.com/api/pagination
  */
 import { ProviderError } from "../errors";
 import type { ExternalCustomer, ExternalInvoice, ExternalPayment, Page } from "../types";
-import { fetchedStamp, toCustomer, toInvoice, toInvoicePayment, toRefund, type Stamp } from "./mappers";
+import { fetchedStamp, toCreditNoteRefund, toCustomer, toInvoice, toInvoicePayment, toRefund, type Stamp } from "./mappers";
 import {
+  creditNoteSchema,
   customerSchema,
   invoicePaymentSchema,
   invoiceSchema,
@@ -95,9 +96,11 @@ export function readers(call: StripeCall) {
   }
 
   /**
-   * Payments are paid InvoicePayments, then refunds of invoice payments. The page cursor says
-   * which: `ip:<last id>`, `re:` (refunds from the newest), `re:<last id>`. Refunds of charges
-   * that paid no invoice are skipped, so a refund page may be empty and still have a next one.
+   * Payments are paid InvoicePayments, then refunds of invoice payments, then credit notes with
+   * money returned outside Stripe. The page cursor says which: `ip:<last id>`, `re:` (refunds
+   * from the newest), `re:<last id>`, `cn:`, `cn:<last id>`. Refunds of charges that paid no
+   * invoice and credit notes without out-of-band money are skipped, so a page may be empty and
+   * still have a next one.
    */
   async function listPayments(pageCursor: string | null): Promise<Page<ExternalPayment>> {
     const cursor = pageCursor ?? "ip:";
@@ -110,6 +113,14 @@ export function readers(call: StripeCall) {
       const next = page.has_more && page.data.length ? `ip:${page.data.at(-1)!.id}` : "re:";
       return { items: page.data.map((p) => toInvoicePayment(p, stamp)), next };
     }
+    if (phase === "cn:") {
+      // https://docs.stripe.com/api/credit_notes/list
+      const answer = await call((s, o) => s.creditNotes.list({ limit: PAGE_SIZE, ...after(last) }, o));
+      const stamp = fetchedStamp(serverSeconds(answer));
+      const page = parse(listSchema(creditNoteSchema), answer, "credit note list");
+      const items = page.data.flatMap((note) => toCreditNoteRefund(note, stamp) ?? []);
+      return { items, next: page.has_more && page.data.length ? `cn:${page.data.at(-1)!.id}` : null };
+    }
     if (phase !== "re:") throw new ProviderError("stripe", "invalid", `Not a Stripe payment page cursor: ${pageCursor}`);
     // https://docs.stripe.com/api/refunds/list
     const answer = await call((s, o) => s.refunds.list({ limit: PAGE_SIZE, ...after(last) }, o));
@@ -121,10 +132,13 @@ export function readers(call: StripeCall) {
       const invoices = await invoicesOf(refund);
       if (invoices.length) items.push(toRefund(refund, invoices, stamp));
     }
-    return { items, next: page.has_more && page.data.length ? `re:${page.data.at(-1)!.id}` : null };
+    return { items, next: page.has_more && page.data.length ? `re:${page.data.at(-1)!.id}` : "cn:" };
   }
 
-  /** An InvoicePayment (`inpay_...`) or a refund (`re_...`), the two kinds of payment ids this connector gives out. */
+  /**
+   * An InvoicePayment (`inpay_...`), a refund (`re_...`) or a credit note with money returned
+   * outside Stripe (`cn_...`), the kinds of payment ids this connector gives out.
+   */
   async function getPayment(externalId: string): Promise<ExternalPayment | null> {
     if (externalId.startsWith("inpay_")) {
       // https://docs.stripe.com/api/invoice-payment/retrieve
@@ -137,6 +151,11 @@ export function readers(call: StripeCall) {
       if (!answer) return null;
       const refund = parse(refundSchema, answer, `refund ${externalId}`);
       return toRefund(refund, await invoiceLookup(call)(refund), fetchedStamp(serverSeconds(answer)));
+    }
+    if (externalId.startsWith("cn_")) {
+      // https://docs.stripe.com/api/credit_notes/retrieve
+      const answer = await orNull(call((s, o) => s.creditNotes.retrieve(externalId, {}, o)));
+      return answer && toCreditNoteRefund(parse(creditNoteSchema, answer, `credit note ${externalId}`), fetchedStamp(serverSeconds(answer)));
     }
     return null;
   }

@@ -107,6 +107,24 @@ export const customerSchema = z.union([
   }),
 ]);
 
+/**
+ * A credit note. `out_of_band_amount` is money Concord or the business returned outside Stripe:
+ * the part a refund mapper reads. https://docs.stripe.com/api/credit_notes/object
+ */
+export const creditNoteSchema = z.looseObject({
+  id: z.string(),
+  object: z.literal("credit_note"),
+  invoice: ref,
+  customer: ref.nullish(),
+  currency: z.string(),
+  amount: amount,
+  out_of_band_amount: amount.nullish(),
+  status: z.string(),
+  created: unix,
+  effective_at: unix.nullish(),
+  memo: z.string().nullish(),
+});
+
 export const paymentRecordSchema = z.looseObject({ id: z.string(), object: z.literal("payment_record") });
 
 export const listSchema = <T extends z.ZodType>(item: T) => z.looseObject({ data: z.array(item), has_more: z.boolean() });
@@ -146,6 +164,7 @@ export type StripeLine = z.output<typeof lineSchema>;
 export type StripeInvoicePayment = z.output<typeof invoicePaymentSchema>;
 export type StripeRefund = z.output<typeof refundSchema>;
 export type StripeCharge = z.output<typeof chargeSchema>;
+export type StripeCreditNote = z.output<typeof creditNoteSchema>;
 export type StripeCustomer = z.output<typeof customerSchema>;
 export type StripeEvent = z.output<typeof eventSchema>;
 export type StripeAccount = z.output<typeof accountSchema>;

@@ -161,7 +161,9 @@ describe("reads", () => {
     const refund = await sdk.refunds.create({ payment_intent: intent, amount: 100 });
     const page = await client.listPayments("re:");
     expect(page.items).toEqual([expect.objectContaining({ externalId: refund.id, kind: "REFUND", amountMinor: 100n, invoiceExternalIds: [paidByCard.invoice], deleted: false })]);
-    expect(page.next).toBeNull();
+    // Credit notes with money returned outside Stripe come after refunds; the seed made none.
+    expect(page.next).toBe("cn:");
+    expect(await client.listPayments("cn:")).toEqual({ items: [], next: null });
     expect(await client.getPayment(refund.id)).toMatchObject({ kind: "REFUND", invoiceExternalIds: [paidByCard.invoice] });
     await expect(client.listPayments("xx:whatever")).rejects.toMatchObject({ kind: "invalid" });
   });
@@ -329,6 +331,104 @@ describe("writes and changes", () => {
     expect(await c.startCursor()).toBe(page2.cursor);
     await expect(c.changes("evt_forgotten0000000000000")).rejects.toMatchObject({ kind: "stale" });
     await expect(c.changes("nonsense")).rejects.toMatchObject({ kind: "invalid" });
+  });
+});
+
+describe("refunds made elsewhere", () => {
+  let accountId: string;
+  let client: ProviderClient;
+  let sdk: Stripe;
+  const notes = () => Object.values(data(accountId).creditNotes?.byId ?? {});
+
+  beforeAll(async () => {
+    const connected = await connect("Refunds BV");
+    accountId = connected.accountId;
+    client = clientFor(accountId, connected.tokens).client;
+    const key = Object.entries(h.sandbox.oauth.state.access).find(([, t]) => t.accountIds.includes(accountId) && !t.revoked)![0];
+    sdk = new Stripe(key, { host: "127.0.0.1", port: new URL(h.url).port, protocol: "http" });
+  });
+
+  async function paidInvoice(concordId: string, currency = "EUR") {
+    const inv = await client.createInvoice(draftFor(concordId, { currency, lines: [{ description: "Licence", quantity: "1", unitAmountMinor: 40_000n }] }), { idempotencyKey: `concord:${concordId}` });
+    await client.recordPayment({ invoiceExternalId: inv.externalId, amountMinor: 40_000n, currency, paidOn: "2026-03-05", reference: null }, { idempotencyKey: `concord:${concordId}:pay` });
+    return inv;
+  }
+
+  it("records a refund once per idempotency key, as a credit note that reads back as REFUND of the invoice", async () => {
+    const start = await client.startCursor();
+    const inv = await paidInvoice("inv_r_1");
+    const draft = { invoiceExternalId: inv.externalId, amountMinor: 15_000n, currency: "eur", refundedOn: "2026-03-09", reference: "QBO refund 1042" };
+    const refund = await client.recordRefund(draft, { idempotencyKey: "concord:refund:1:stripe" });
+    expect(refund).toMatchObject({
+      kind: "REFUND",
+      deleted: false,
+      invoiceExternalIds: [inv.externalId],
+      customerExternalId: inv.customerExternalId,
+      currency: "EUR",
+      amountMinor: 15_000n,
+      paidOn: "2026-03-09",
+      externalId: expect.stringMatching(/^cn_/),
+      version: expect.stringMatching(/^\d{12}\.1$/),
+    });
+    // A retry of the same write finds the same credit note: one refund in Stripe.
+    expect((await client.recordRefund(draft, { idempotencyKey: "concord:refund:1:stripe" })).externalId).toBe(refund.externalId);
+    const stored = notes().filter((n) => n.invoice === inv.externalId);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ out_of_band_amount: 15_000, pre_payment_amount: 0, memo: "QBO refund 1042", status: "issued" });
+    // The invoice stays paid: the refund does not reopen it.
+    expect(await client.getInvoice(inv.externalId)).toMatchObject({ status: "PAID", amountPaidMinor: 40_000n, amountDueMinor: 0n });
+
+    expect(await client.getPayment(refund.externalId)).toMatchObject({ externalId: refund.externalId, kind: "REFUND", amountMinor: 15_000n, invoiceExternalIds: [inv.externalId], paidOn: "2026-03-09" });
+    // A full pull lists it with the payments; an incremental one sees it from its event.
+    const pulled = [];
+    let cursor: string | null = null;
+    do {
+      const page = await client.listPayments(cursor);
+      pulled.push(...page.items);
+      cursor = page.next;
+    } while (cursor);
+    expect(pulled.filter((p) => p.kind === "REFUND")).toEqual([expect.objectContaining({ externalId: refund.externalId, amountMinor: 15_000n, invoiceExternalIds: [inv.externalId] })]);
+    const changed = await client.changes(start);
+    expect(changed.payments.filter((p) => p.kind === "REFUND")).toEqual([expect.objectContaining({ externalId: refund.externalId, amountMinor: 15_000n, paidOn: "2026-03-09", version: expect.stringMatching(/\.0$/) })]);
+
+    // Voided in Stripe, it returned nothing: a deleted refund.
+    await sdk.creditNotes.voidCreditNote(refund.externalId);
+    expect(await client.getPayment(refund.externalId)).toMatchObject({ deleted: true, kind: "REFUND" });
+    const after = await client.changes(changed.cursor);
+    expect(after.payments).toEqual([expect.objectContaining({ externalId: refund.externalId, deleted: true })]);
+    // Credit notes without money returned outside Stripe are no refund.
+    const credit = await sdk.creditNotes.create({ invoice: inv.externalId, amount: 1_000, credit_amount: 1_000 });
+    expect(await client.getPayment(credit.id)).toBeNull();
+  });
+
+  it("refuses bad refunds before writing anything", async () => {
+    const inv = await paidInvoice("inv_r_2", "JPY");
+    const base = { invoiceExternalId: inv.externalId, amountMinor: 1_000n, currency: "JPY", refundedOn: "2026-03-09", reference: null };
+    const before = notes().length;
+    await expect(client.recordRefund({ ...base, amountMinor: 0n }, { idempotencyKey: "concord:refund:bad1" })).rejects.toMatchObject({ kind: "invalid", details: { code: "invalid_refund" }, message: expect.stringContaining("amountMinor") });
+    await expect(client.recordRefund({ ...base, amountMinor: -5n }, { idempotencyKey: "concord:refund:bad2" })).rejects.toMatchObject({ kind: "invalid", details: { code: "invalid_refund" } });
+    await expect(client.recordRefund({ ...base, refundedOn: "2026-02-30" }, { idempotencyKey: "concord:refund:bad3" })).rejects.toMatchObject({ kind: "invalid", details: { code: "invalid_refund" } });
+    await expect(client.recordRefund({ ...base, currency: "EUR" }, { idempotencyKey: "concord:refund:bad4" })).rejects.toMatchObject({ kind: "invalid", details: { code: "currency_mismatch" } });
+    await expect(client.recordRefund({ ...base, amountMinor: 40_001n }, { idempotencyKey: "concord:refund:bad5" })).rejects.toMatchObject({ kind: "invalid", details: { code: "refund_exceeds_paid" } });
+    const open = await client.createInvoice(draftFor("inv_r_3", { currency: "JPY", lines: [{ description: "Licence", quantity: "1", unitAmountMinor: 9_000n }] }), { idempotencyKey: "concord:inv_r_3" });
+    await expect(client.recordRefund({ ...base, invoiceExternalId: open.externalId }, { idempotencyKey: "concord:refund:bad6" })).rejects.toMatchObject({ kind: "invalid", details: { code: "invoice_not_paid" } });
+    await expect(client.recordRefund({ ...base, invoiceExternalId: "in_doesnotexist" }, { idempotencyKey: "concord:refund:bad7" })).rejects.toMatchObject({ kind: "not_found" });
+    expect(notes().length).toBe(before);
+    // What Stripe refuses itself (more than remains creditable) also leaves nothing behind.
+    await client.recordRefund({ ...base, amountMinor: 30_000n }, { idempotencyKey: "concord:refund:ok" });
+    await expect(client.recordRefund({ ...base, amountMinor: 10_001n }, { idempotencyKey: "concord:refund:over" })).rejects.toMatchObject({ kind: "invalid", details: { status: 400 } });
+    expect(notes().length).toBe(before + 1);
+  });
+
+  it("turns credit note events into hints for the refund and its invoice", () => {
+    const parsed = h.connector.webhooks.parse(
+      JSON.stringify({ id: "evt_cn", object: "event", type: "credit_note.created", created: 1, account: "acct_1", data: { object: { id: "cn_1", object: "credit_note", invoice: "in_9" } } }),
+    );
+    expect(parsed[0]!.hints).toEqual([
+      { entity: "payment", externalId: "cn_1", deleted: false },
+      { entity: "invoice", externalId: "in_9", deleted: false },
+    ]);
+    expect(h.connector.supportsRefunds).toBe(true);
   });
 });
 

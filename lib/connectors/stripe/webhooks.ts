@@ -70,6 +70,7 @@ const objectSchemas = {
   refund: withId,
   invoice_payment: withId.extend({ invoice: ref.nullish() }),
   charge: withId.extend({ refunds: z.looseObject({ data: z.array(withId) }).nullish() }),
+  credit_note: withId.extend({ invoice: ref.nullish() }),
 };
 
 type Hint = WebhookEvent["hints"][number];
@@ -93,6 +94,11 @@ function hintsOf(event: z.output<typeof eventSchema>): Hint[] {
       return [hint("customer", shape("customer", event).id, event.type === "customer.deleted")];
     case "refund":
       return [hint("payment", shape("refund", event).id)];
+    case "credit_note": {
+      // Money returned outside Stripe is a refund of the invoice; the invoice's credited amounts change too.
+      const note = shape("credit_note", event);
+      return [hint("payment", note.id), ...(note.invoice ? [hint("invoice", note.invoice)] : [])];
+    }
     case "charge":
       // In this API version a charge carries its refunds only when expanded: the refund.* event of
       // each refund is the hint then (one event per fact).

@@ -9,10 +9,11 @@ import { createHash } from "node:crypto";
 import Stripe from "stripe";
 import { currencyCode } from "../../normalize/money";
 import { ProviderError } from "../errors";
-import type { ExternalInvoice, ExternalPayment, InvoiceDraft, PaymentDraft, WriteOptions } from "../types";
-import { fetchedStamp, toInvoice, toInvoicePayment } from "./mappers";
+import { checkRefundDraft } from "../refunds";
+import type { ExternalInvoice, ExternalPayment, InvoiceDraft, PaymentDraft, RefundDraft, WriteOptions } from "../types";
+import { fetchedStamp, toCreditNoteRefund, toInvoice, toInvoicePayment } from "./mappers";
 import { mapInvoice, PAGE_SIZE } from "./reads";
-import { customerSchema, invoicePaymentSchema, invoiceSchema, listSchema, parse, paymentRecordSchema } from "./schemas";
+import { creditNoteSchema, customerSchema, invoicePaymentSchema, invoiceSchema, listSchema, parse, paymentRecordSchema } from "./schemas";
 import { serverSeconds, type StripeCall } from "./sdk";
 
 /** A send_invoice invoice needs a due date; Stripe's dashboard proposes 30 days. */
@@ -179,5 +180,50 @@ export function writers(call: StripeCall) {
     return mapInvoice(call, parse(invoiceSchema, voided, `voided invoice ${externalId}`), fetchedStamp(serverSeconds(voided)));
   }
 
-  return { createInvoice, recordPayment, voidInvoice };
+  /**
+   * Money another system returned for this invoice, recorded as a credit note whose whole amount
+   * is `out_of_band_amount`: Stripe's record of a refund made outside Stripe, which leaves the
+   * invoice paid and no Refund or balance credit behind. Only a paid invoice takes it: on one that
+   * still owes, Stripe would first lower what is owed (a pre-payment credit), which is not a
+   * refund. The amount may not exceed what was paid; Stripe also refuses more than what remains
+   * creditable after earlier credit notes and refunds. One POST under the caller's key, so a
+   * retry replays it. No email goes to the customer (`email_type: none`): the refund was made
+   * and announced elsewhere.
+   * https://docs.stripe.com/api/credit_notes/create
+   */
+  async function recordRefund(draft: RefundDraft, options: WriteOptions): Promise<ExternalPayment> {
+    const refund = checkRefundDraft("stripe", draft);
+    const answer = await call((s, o) => s.invoices.retrieve(refund.invoiceExternalId, {}, o));
+    const inv = parse(invoiceSchema, answer, `invoice ${refund.invoiceExternalId}`);
+    if (refund.currency !== currencyCode(inv.currency)) {
+      throw new ProviderError("stripe", "invalid", `Refund in ${refund.currency} for invoice ${inv.id} in ${currencyCode(inv.currency)}`, { code: "currency_mismatch" });
+    }
+    if (inv.status !== "paid") {
+      throw new ProviderError("stripe", "invalid", `Invoice ${inv.id} is ${inv.status}: Stripe records a refund made elsewhere on a paid invoice only`, { code: "invoice_not_paid" });
+    }
+    if (refund.amountMinor > BigInt(inv.amount_paid)) {
+      throw new ProviderError("stripe", "invalid", `Refund of ${refund.amountMinor} exceeds the ${inv.amount_paid} paid on invoice ${inv.id}`, { code: "refund_exceeds_paid" });
+    }
+    const amount = Number(refund.amountMinor);
+    const created = await call(
+      (s, o) =>
+        s.creditNotes.create(
+          {
+            invoice: inv.id,
+            amount,
+            out_of_band_amount: amount,
+            effective_at: midnightUtc(refund.refundedOn),
+            email_type: "none",
+            ...(refund.reference ? { memo: refund.reference } : {}),
+          },
+          o,
+        ),
+      { idempotencyKey: stepKey(options.idempotencyKey, "credit_note") },
+    );
+    const mapped = toCreditNoteRefund(parse(creditNoteSchema, created, "created credit note"), fetchedStamp(serverSeconds(created)));
+    if (!mapped) throw new ProviderError("stripe", "server", `Stripe answered credit note ${(created as { id?: string }).id} without the out-of-band amount it was given`);
+    return mapped;
+  }
+
+  return { createInvoice, recordPayment, recordRefund, voidInvoice };
 }

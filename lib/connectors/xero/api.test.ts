@@ -56,10 +56,14 @@ describe("xeroIdempotencyKey", () => {
 describe("cursor", () => {
   it("is a plain ISO instant while the collections agree, and JSON when they do not", () => {
     const t = Date.UTC(2026, 10, 21, 10);
-    expect(encodeCursor({ invoices: t, payments: t, contacts: t })).toBe("2026-11-21T10:00:00.000Z");
-    expect(decodeCursor("2026-11-21T10:00:00.000Z")).toEqual({ invoices: t, payments: t, contacts: t });
-    const mixed = { invoices: t, payments: t + 5, contacts: t - 7 };
+    expect(encodeCursor({ invoices: t, payments: t, contacts: t, creditNotes: t })).toBe("2026-11-21T10:00:00.000Z");
+    expect(decodeCursor("2026-11-21T10:00:00.000Z")).toEqual({ invoices: t, payments: t, contacts: t, creditNotes: t });
+    const mixed = { invoices: t, payments: t + 5, contacts: t - 7, creditNotes: t + 9 };
     expect(decodeCursor(encodeCursor(mixed))).toEqual(mixed);
+    expect(encodeCursor({ invoices: t, payments: t, contacts: t, creditNotes: t + 1 })).not.toBe("2026-11-21T10:00:00.000Z");
+    // Saved before credit notes were read: they start where the payments are.
+    const old = JSON.stringify({ invoices: "2026-11-21T10:00:00.000Z", payments: "2026-11-21T10:00:00.005Z", contacts: "2026-11-21T09:59:59.993Z" });
+    expect(decodeCursor(old)).toEqual({ invoices: t, payments: t + 5, contacts: t - 7, creditNotes: t + 5 });
     expect(() => decodeCursor("yesterday")).toThrow(ProviderError);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The Xero API client of one connection (one organisation): paged lists, single reads and the
- * incremental pull. Sales invoices (ACCREC) and the payments on them only; bills and their
- * payments (ACCPAY) are not Concord's. Writes live in writes.ts.
+ * incremental pull. Sales invoices (ACCREC), the payments on them, and the sales credit notes
+ * that refund them in cash (read as refunds); bills and their payments (ACCPAY) are not
+ * Concord's. Writes live in writes.ts.
  * https://developer.xero.com/documentation/api/accounting/invoices#get-invoices
  */
 import type { AccountingApi } from "xero-node";
@@ -9,9 +10,9 @@ import { ProviderError } from "../errors";
 import type { ClientContext, ExternalCustomer, ExternalInvoice, ExternalPayment, Page, ProviderClient } from "../types";
 import { parseAnswer, XeroApi, type XeroSettings } from "./api";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { isCustomerContact, isSalesInvoice, isSalesPayment, mapCustomer, mapInvoice, mapPayment, xeroInstant } from "./mappers";
-import { contactsEnvelope, invoicesEnvelope, paymentsEnvelope, type XeroContact, type XeroInvoice, type XeroPayment } from "./schemas";
-import { createInvoice, recordPayment, voidInvoice, type WriteSettings } from "./writes";
+import { isCustomerContact, isInvoiceRefund, isSalesInvoice, isSalesPayment, mapCreditNoteRefund, mapCustomer, mapInvoice, mapPayment, xeroInstant } from "./mappers";
+import { contactsEnvelope, creditNotesEnvelope, invoicesEnvelope, paymentsEnvelope, type XeroContact, type XeroCreditNote, type XeroInvoice, type XeroPayment } from "./schemas";
+import { createInvoice, recordPayment, recordRefund, voidInvoice, type WriteSettings } from "./writes";
 
 export type XeroClientOptions = WriteSettings & {
   /** Records per page (Xero: 100 by default, at most 1,000). */
@@ -72,6 +73,26 @@ export const payments: Collection<XeroPayment, ExternalPayment> = {
   map: mapPayment,
   stableOrder: "PaymentID ASC",
 };
+
+/** Sales credit notes, of which those that refund an invoice are payments of kind REFUND. */
+export const creditNotes: Collection<XeroCreditNote, ExternalPayment> = {
+  name: "CreditNotes",
+  fetch: async (api, q) =>
+    parseAnswer(
+      creditNotesEnvelope,
+      // https://developer.xero.com/documentation/api/accounting/creditnotes#get-creditnotes
+      await api.call({ idempotent: true }, (x, t) => x.getCreditNotes(t, q.since, 'Type=="ACCRECCREDIT"', q.order, q.page, undefined, q.pageSize)),
+      "CreditNotes",
+    ).CreditNotes,
+  id: (w) => w.CreditNoteID,
+  updatedMs: (w) => xeroInstant(w.UpdatedDateUTC),
+  keep: isInvoiceRefund,
+  map: mapCreditNoteRefund,
+  stableOrder: "CreditNoteID ASC",
+};
+
+/** Payment lists read payments, then refunding credit notes from `cn:<page>`. */
+const REFUND_PHASE = "cn:";
 
 export const contacts: Collection<XeroContact, ExternalCustomer> = {
   name: "Contacts",
@@ -154,28 +175,45 @@ export function createXeroClient(settings: XeroSettings, context: ClientContext,
 
   return {
     listInvoices: (cursor) => list(api, invoices, cursor, opts.pageSize),
-    listPayments: (cursor) => list(api, payments, cursor, opts.pageSize),
+    async listPayments(cursor) {
+      if (cursor?.startsWith(REFUND_PHASE)) {
+        // Credit notes that refund no invoice are left out, so a page may be empty and still have a next one.
+        const page = await list(api, creditNotes, cursor.slice(REFUND_PHASE.length) || null, opts.pageSize);
+        return { items: page.items, next: page.next && `${REFUND_PHASE}${page.next}` };
+      }
+      const page = await list(api, payments, cursor, opts.pageSize);
+      return { items: page.items, next: page.next ?? REFUND_PHASE };
+    },
     listCustomers: (cursor) => list(api, contacts, cursor, opts.pageSize),
     // Bills (ACCPAY) and supplier payments answer null: they are not Concord's records.
     getInvoice: (id) => getOne(invoices, (x, t) => x.getInvoice(t, id), (d) => parseAnswer(invoicesEnvelope, d, "Invoice").Invoices[0]),
-    getPayment: (id) => getOne(payments, (x, t) => x.getPayment(t, id), (d) => parseAnswer(paymentsEnvelope, d, "Payment").Payments[0]),
+    // A payment, else a credit note that refunds an invoice (Xero ids are GUIDs: one or the other).
+    getPayment: async (id) =>
+      (await getOne(payments, (x, t) => x.getPayment(t, id), (d) => parseAnswer(paymentsEnvelope, d, "Payment").Payments[0])) ??
+      (await getOne(creditNotes, (x, t) => x.getCreditNote(t, id), (d) => parseAnswer(creditNotesEnvelope, d, "CreditNote").CreditNotes[0])),
     getCustomer: (id) => getOne({ ...contacts, keep: () => true }, (x, t) => x.getContact(t, id), (d) => parseAnswer(contactsEnvelope, d, "Contact").Contacts[0]),
     // "From now on": the local clock, as an ISO instant (If-Modified-Since takes it as is).
     startCursor: async () => new Date().toISOString(),
     async changes(cursor) {
       const from = decodeCursor(cursor);
-      // Three collections, three requests in flight at most: within Xero's 5 per organisation.
-      const [inv, pay, con] = await Promise.all([pull(api, invoices, from.invoices, pullOpts), pull(api, payments, from.payments, pullOpts), pull(api, contacts, from.contacts, pullOpts)]);
+      // Four collections, four requests in flight at most: within Xero's 5 per organisation.
+      const [inv, pay, cn, con] = await Promise.all([
+        pull(api, invoices, from.invoices, pullOpts),
+        pull(api, payments, from.payments, pullOpts),
+        pull(api, creditNotes, from.creditNotes, pullOpts),
+        pull(api, contacts, from.contacts, pullOpts),
+      ]);
       return {
         invoices: inv.records.filter(invoices.keep).map(invoices.map),
-        payments: pay.records.filter(payments.keep).map(payments.map),
+        payments: [...pay.records.filter(payments.keep).map(payments.map), ...cn.records.filter(creditNotes.keep).map(creditNotes.map)],
         customers: con.records.filter(contacts.keep).map(contacts.map),
-        cursor: encodeCursor({ invoices: inv.position, payments: pay.position, contacts: con.position }),
-        hasMore: !inv.complete || !pay.complete || !con.complete,
+        cursor: encodeCursor({ invoices: inv.position, payments: pay.position, contacts: con.position, creditNotes: cn.position }),
+        hasMore: !inv.complete || !pay.complete || !cn.complete || !con.complete,
       };
     },
     createInvoice: (draft, options) => createInvoice(api, opts, draft, options),
     recordPayment: (draft, options) => recordPayment(api, opts, draft, options),
+    recordRefund: (draft, options) => recordRefund(api, opts, draft, options),
     voidInvoice: (id, options) => voidInvoice(api, id, options),
   };
 }

@@ -15,6 +15,8 @@ export function createXeroConnector(settings: () => XeroSettings = () => require
   return {
     id: "xero",
     label: "Xero",
+    // Refunds are credit notes refunded in cash, tied to their invoice by Reference (writes.ts).
+    supportsRefunds: true,
     oauth: {
       usesPkce: true,
       authorizeUrl: (params) => authorizeUrl(settings(), params),

@@ -6,13 +6,16 @@
 import { describe, expect, it } from "vitest";
 import { MoneyError } from "../../normalize/money";
 import contactsJson from "./fixtures/contacts.json";
+import creditNotesJson from "./fixtures/credit-notes.json";
 import invoicesJson from "./fixtures/invoices.json";
 import paymentsJson from "./fixtures/payments.json";
 import {
   formatReference,
   isCustomerContact,
+  isInvoiceRefund,
   isSalesInvoice,
   isSalesPayment,
+  mapCreditNoteRefund,
   mapCustomer,
   mapInvoice,
   mapPayment,
@@ -21,7 +24,7 @@ import {
   xeroCalendarDate,
   xeroInstant,
 } from "./mappers";
-import { contactsEnvelope, contactSchema, invoicesEnvelope, invoiceSchema, paymentsEnvelope, paymentSchema } from "./schemas";
+import { contactsEnvelope, contactSchema, creditNotesEnvelope, invoicesEnvelope, invoiceSchema, paymentsEnvelope, paymentSchema } from "./schemas";
 
 const invoices = invoicesEnvelope.parse(invoicesJson).Invoices;
 const payments = paymentsEnvelope.parse(paymentsJson).Payments;
@@ -210,6 +213,48 @@ describe("mapPayment", () => {
 
   it("reads an amount sent as a string", () => {
     expect(mapPayment(paymentSchema.parse({ ...payment("3ffdab4f"), Amount: "12.30" })).amountMinor).toBe(1230n);
+  });
+});
+
+describe("mapCreditNoteRefund", () => {
+  const note = creditNotesEnvelope.parse(creditNotesJson).CreditNotes[0]!;
+  const invoiceId = "99e0d152-0b6d-4bdd-b598-5df96cba51a5";
+
+  it("maps a recorded credit note refunded in cash as a REFUND of the invoice its Reference names", () => {
+    expect(isInvoiceRefund(note)).toBe(true);
+    expect(mapCreditNoteRefund(note)).toEqual({
+      externalId: "1becb562-2f21-4a3b-a3ab-291b21ae5a87",
+      version: "001795277491085",
+      updatedAt: new Date(1795277491085),
+      deleted: false,
+      raw: note,
+      kind: "REFUND",
+      invoiceExternalIds: [invoiceId],
+      customerExternalId: "20dbba8a-77e6-4caa-8d39-aa10b7670649",
+      currency: "EUR",
+      amountMinor: 1250n,
+      paidOn: "2026-03-21",
+    });
+  });
+
+  it("counts only money refunded, dated by the latest refund, and maps no money out as deleted", () => {
+    const payment = note.Payments![0]!;
+    const twice = { ...note, Total: 40, Payments: [payment, { ...payment, PaymentID: "p-2", Amount: "7.25", Date: "/Date(1774137600000+0000)/" }] };
+    expect(mapCreditNoteRefund(twice)).toMatchObject({ amountMinor: 1975n, paidOn: "2026-03-22", deleted: false });
+    expect(mapCreditNoteRefund({ ...note, Status: "AUTHORISED", Payments: [] })).toMatchObject({ amountMinor: 0n, deleted: true, paidOn: "2026-03-20" });
+    expect(mapCreditNoteRefund({ ...note, Payments: [{ ...payment, Status: "DELETED" }] })).toMatchObject({ amountMinor: 0n, deleted: true });
+    expect(mapCreditNoteRefund({ ...note, Status: "VOIDED" }).deleted).toBe(true);
+  });
+
+  it("reads only sales credit notes that name an invoice as refunds", () => {
+    expect(isInvoiceRefund({ ...note, Reference: "Goodwill credit" })).toBe(false);
+    expect(isInvoiceRefund({ ...note, Reference: null })).toBe(false);
+    expect(isInvoiceRefund({ ...note, Type: "ACCPAYCREDIT" })).toBe(false);
+    expect(isInvoiceRefund({ ...note, Reference: `Customer asked (refund-of:${invoiceId})` })).toBe(true);
+    expect(() => mapCreditNoteRefund({ ...note, Reference: "x" })).toThrow(MoneyError);
+    // A refund payment read as a payment is never mistaken for a payment of an invoice.
+    expect(isSalesPayment(paymentSchema.parse({ PaymentID: "p", Date: "2026-03-21", Amount: 1, Status: "AUTHORISED", PaymentType: "ARCREDITPAYMENT", UpdatedDateUTC: "2026-03-21", Invoice: { InvoiceID: note.CreditNoteID, Type: "ACCRECCREDIT" } }))).toBe(false);
+    expect(isSalesPayment(paymentSchema.parse({ PaymentID: "p", Date: "2026-03-21", Amount: 1, Status: "AUTHORISED", UpdatedDateUTC: "2026-03-21" }))).toBe(false);
   });
 });
 

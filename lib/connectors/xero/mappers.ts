@@ -1,14 +1,16 @@
 /**
  * Pure mappers from Xero's wire JSON (already checked by schemas.ts) to Concord's shapes: money
  * in minor units through toMinor (never floats), calendar dates without time-zone shifts,
- * canonical statuses, versions that sort as strings, and the `concord:<id>` cross-reference
- * Concord writes into an invoice's Reference.
+ * canonical statuses, versions that sort as strings, the `concord:<id>` cross-reference
+ * Concord writes into an invoice's Reference, and credit notes refunded in cash as refunds of the
+ * invoice their Reference's `refund-of:<id>` names.
  * https://developer.xero.com/documentation/api/accounting/types#invoice-status-codes
  */
 import { MoneyError, toMinor } from "../../normalize/money";
 import { xeroStatus } from "../../normalize/status";
+import { refundOfIn } from "../refunds";
 import type { ExternalCustomer, ExternalInvoice, ExternalLine, ExternalPayment } from "../types";
-import type { XeroContact, XeroInvoice, XeroLineItem, XeroPayment } from "./schemas";
+import type { XeroContact, XeroCreditNote, XeroInvoice, XeroLineItem, XeroPayment } from "./schemas";
 
 const MS_JSON_DATE = /^\/Date\((-?\d+)(?:([+-])(\d{2})(\d{2}))?\)\/$/;
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -155,10 +157,11 @@ export function isSalesInvoice(raw: { Type?: string | null }): boolean {
 /** Payments received against sales invoices; CurrencyRate (to the base currency) is not Concord's concern. */
 export function isSalesPayment(raw: XeroPayment): boolean {
   if (raw.PaymentType) return raw.PaymentType.toUpperCase() === "ACCRECPAYMENT";
-  return isSalesInvoice(raw.Invoice);
+  return !!raw.Invoice && isSalesInvoice(raw.Invoice);
 }
 
 export function mapPayment(raw: XeroPayment): ExternalPayment {
+  if (!raw.Invoice) throw new MoneyError(`Xero payment ${raw.PaymentID} names no invoice`);
   const currency = raw.Invoice.CurrencyCode?.toUpperCase();
   // The amount is in the invoice's currency; without it the amount cannot be read safely.
   if (!currency) throw new MoneyError(`Xero payment ${raw.PaymentID} does not say its invoice's currency`);
@@ -175,6 +178,48 @@ export function mapPayment(raw: XeroPayment): ExternalPayment {
     currency,
     amountMinor: minor(raw.Amount, currency, `Xero payment ${raw.PaymentID} Amount`),
     paidOn: xeroCalendarDate(raw.Date),
+  };
+}
+
+/**
+ * A sales credit note that refunds an invoice: Xero links a credit note to an invoice only by
+ * allocating it (which lowers what is owed: a credit, not a refund), so Concord writes
+ * `refund-of:<InvoiceID>` into the Reference when it records a refund (writes.ts), and a person
+ * recording one in Xero can do the same. Other credit notes are not Concord's refunds.
+ */
+export function isInvoiceRefund(raw: XeroCreditNote): boolean {
+  return raw.Type.toUpperCase() === "ACCRECCREDIT" && refundOfIn(raw.Reference) !== null;
+}
+
+/**
+ * A refunding credit note as a REFUND of its invoice: the money is what was paid back out of it
+ * in cash (its Payments), dated by the latest of them. One whose money has not gone out (no cash
+ * refund yet, or a refund deleted since), or that was voided or deleted, returned nothing: it
+ * maps as deleted. The credit note's id is the refund's: its refunds come and go with it.
+ */
+export function mapCreditNoteRefund(raw: XeroCreditNote): ExternalPayment {
+  const invoiceId = refundOfIn(raw.Reference);
+  if (!invoiceId) throw new MoneyError(`Xero credit note ${raw.CreditNoteID} refunds no invoice`);
+  const currency = raw.CurrencyCode.toUpperCase();
+  const where = `Xero credit note ${raw.CreditNoteID}`;
+  const refunds = (raw.Payments ?? []).filter((p) => (p.Status ?? "AUTHORISED").toUpperCase() !== "DELETED");
+  const amountMinor = refunds.reduce((sum, p, i) => sum + minor(p.Amount, currency, `${where} refund ${i + 1}`), 0n);
+  const latest = refunds.map((p) => xeroCalendarDate(p.Date)).sort().at(-1);
+  const noteDate = raw.DateString || raw.Date;
+  const status = raw.Status.toUpperCase();
+  const updatedMs = xeroInstant(raw.UpdatedDateUTC);
+  return {
+    externalId: raw.CreditNoteID,
+    version: versionOf(updatedMs),
+    updatedAt: new Date(updatedMs),
+    deleted: status === "VOIDED" || status === "DELETED" || refunds.length === 0,
+    raw,
+    kind: "REFUND",
+    invoiceExternalIds: [invoiceId],
+    customerExternalId: raw.Contact?.ContactID ?? null,
+    currency,
+    amountMinor,
+    paidOn: latest ?? (noteDate ? xeroCalendarDate(noteDate) : xeroCalendarDate(raw.UpdatedDateUTC)),
   };
 }
 

@@ -63,15 +63,39 @@ export const paymentSchema = z.looseObject({
   Status: z.string(),
   PaymentType: z.string().nullish(),
   UpdatedDateUTC: xeroDate,
-  // Payments carry a summary of their invoice; its currency is the payment's currency.
-  Invoice: z.looseObject({
-    InvoiceID: guid,
-    Type: z.string().nullish(),
-    CurrencyCode: z.string().nullish(),
-    Contact: contactRefSchema.nullish(),
-  }),
+  // Payments carry a summary of their invoice; its currency is the payment's currency. A refund
+  // of a credit note (ARCREDITPAYMENT) may carry the credit note here or under CreditNote instead.
+  Invoice: z
+    .looseObject({
+      InvoiceID: guid,
+      Type: z.string().nullish(),
+      CurrencyCode: z.string().nullish(),
+      Contact: contactRefSchema.nullish(),
+    })
+    .nullish(),
 });
 export type XeroPayment = z.output<typeof paymentSchema>;
+
+/**
+ * A credit note, with the cash refunds paid out of it (`Payments`, each a summary like an
+ * invoice's). https://developer.xero.com/documentation/api/accounting/creditnotes
+ */
+export const creditNoteSchema = z.looseObject({
+  CreditNoteID: guid,
+  Type: z.string(),
+  CreditNoteNumber: optionalText,
+  Reference: optionalText,
+  Contact: contactRefSchema.nullish(),
+  Date: xeroDate.nullish(),
+  DateString: optionalText,
+  Status: z.string(),
+  CurrencyCode: z.string(),
+  Total: decimal,
+  RemainingCredit: decimal.nullish(),
+  Payments: z.array(z.looseObject({ PaymentID: guid, Date: xeroDate, Amount: decimal, Status: optionalText })).nullish(),
+  UpdatedDateUTC: xeroDate,
+});
+export type XeroCreditNote = z.output<typeof creditNoteSchema>;
 
 /** https://developer.xero.com/documentation/api/accounting/contacts */
 export const contactSchema = z.looseObject({
@@ -91,6 +115,9 @@ const pagination = z.looseObject({ page: z.coerce.number(), pageSize: z.coerce.n
 export const invoicesEnvelope = z.looseObject({ Invoices: z.array(invoiceSchema), pagination });
 export const paymentsEnvelope = z.looseObject({ Payments: z.array(paymentSchema), pagination });
 export const contactsEnvelope = z.looseObject({ Contacts: z.array(contactSchema), pagination });
+export const creditNotesEnvelope = z.looseObject({ CreditNotes: z.array(creditNoteSchema), pagination });
+/** What a refund payment's answer must show: that it was saved. */
+export const savedPaymentsEnvelope = z.looseObject({ Payments: z.array(z.looseObject({ PaymentID: guid, Status: z.string() })) });
 
 /** https://developer.xero.com/documentation/guides/oauth2/tenants */
 export const connectionsSchema = z.array(

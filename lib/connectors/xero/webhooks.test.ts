@@ -67,7 +67,7 @@ describe("parse", () => {
     expect(parse(JSON.stringify(invoiceBody))[0]!.eventId).not.toBe(event!.eventId);
   });
 
-  it("keeps events per tenant in a batch and ignores credit notes and subscriptions", () => {
+  it("keeps events per tenant in a batch, reads credit notes as refund hints and ignores subscriptions", () => {
     const other = { ...invoiceBody.events[0]!, tenantId: "another-tenant" };
     const body = {
       ...invoiceBody,
@@ -75,7 +75,9 @@ describe("parse", () => {
       firstEventSequence: "3",
       lastEventSequence: "6",
     };
-    expect(parse(JSON.stringify(body)).map((e) => e.accountId)).toEqual([invoiceBody.events[0]!.tenantId, "another-tenant"]);
+    const events = parse(JSON.stringify(body));
+    expect(events.map((e) => e.accountId)).toEqual([invoiceBody.events[0]!.tenantId, "another-tenant", "another-tenant"]);
+    expect(events[2]).toMatchObject({ eventType: "CREDITNOTE.UPDATE", hints: [{ entity: "payment", externalId: other.resourceId, deleted: false }] });
   });
 
   it("refuses bodies that are not Xero's shape", () => {

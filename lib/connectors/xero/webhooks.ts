@@ -38,10 +38,11 @@ function eventDate(value: string): Date {
 /**
  * Categories Concord follows. Payments have no category of their own: recording or deleting one
  * sends an INVOICE UPDATE, and ingest, which fetches the invoice fresh, sees the new amounts
- * (the payments themselves arrive with the next incremental pull). Credit notes and app
- * subscriptions are not followed.
+ * (the payments themselves arrive with the next incremental pull). A credit note is a refund
+ * (client.ts getPayment reads it as one when it refunds an invoice); refunding it in cash sends
+ * a CREDITNOTE UPDATE. App subscriptions are not followed.
  */
-const ENTITY: Record<string, EntityKind> = { INVOICE: "invoice", CONTACT: "customer" };
+const ENTITY: Record<string, EntityKind> = { INVOICE: "invoice", CONTACT: "customer", CREDITNOTE: "payment" };
 
 export function parse(rawBody: string): WebhookEvent[] {
   let json: unknown;

@@ -1,17 +1,19 @@
 /**
  * Writes to Xero: a sales invoice (finding or creating its contact), a payment against an
- * invoice, and voiding. Every write carries an Idempotency-Key, so the shared layer may repeat
- * it and a retried job creates nothing twice. Amounts leave Concord as exact decimals.
+ * invoice, a refund of one (a credit note refunded in cash), and voiding. Every write carries an
+ * Idempotency-Key, so the shared layer may repeat it and a retried job creates nothing twice.
+ * Amounts leave Concord as exact decimals.
  * https://developer.xero.com/documentation/api/accounting/invoices#put-invoices
  * https://developer.xero.com/documentation/api/accounting/payments#put-payments
  */
-import { CurrencyCode, Invoice, LineAmountTypes, type LineItem } from "xero-node";
+import { CreditNote, CurrencyCode, Invoice, LineAmountTypes, type LineItem } from "xero-node";
 import { ProviderError } from "../errors";
 import { currencyCode, exponentOf, MoneyError, toDecimal, toMinor } from "../../normalize/money";
-import type { ExternalInvoice, ExternalPayment, InvoiceDraft, PaymentDraft, WriteOptions } from "../types";
+import { checkRefundDraft, withRefundMarker } from "../refunds";
+import type { ExternalInvoice, ExternalPayment, InvoiceDraft, PaymentDraft, RefundDraft, WriteOptions } from "../types";
 import { parseAnswer, xeroIdempotencyKey, type XeroApi } from "./api";
-import { formatReference, isSalesInvoice, mapInvoice, mapPayment } from "./mappers";
-import { contactsEnvelope, invoicesEnvelope, paymentsEnvelope, type XeroInvoice } from "./schemas";
+import { formatReference, isInvoiceRefund, isSalesInvoice, MAX_REFERENCE, mapCreditNoteRefund, mapInvoice, mapPayment } from "./mappers";
+import { contactsEnvelope, creditNotesEnvelope, invoicesEnvelope, paymentsEnvelope, savedPaymentsEnvelope, type XeroInvoice } from "./schemas";
 
 export type WriteSettings = {
   /** Revenue account every line is coded to. */
@@ -176,7 +178,58 @@ export async function recordPayment(api: XeroApi, settings: WriteSettings, draft
   const created = parseAnswer(paymentsEnvelope, data, "Payments").Payments[0];
   if (!created) throw new ProviderError("xero", "server", "Xero recorded no payment", { code: "unexpected_response" });
   // The payment's invoice summary normally names the currency; the invoice just read does anyway.
-  return mapPayment({ ...created, Invoice: { ...created.Invoice, CurrencyCode: created.Invoice.CurrencyCode ?? invoice.CurrencyCode } });
+  return mapPayment({ ...created, Invoice: { InvoiceID: invoice.InvoiceID, ...created.Invoice, CurrencyCode: created.Invoice?.CurrencyCode ?? invoice.CurrencyCode } });
+}
+
+/**
+ * Money returned for an invoice, as Xero records a refund: an AUTHORISED sales credit note
+ * (ACCRECCREDIT) for the invoice's contact, in its currency, dated `refundedOn`, one NoTax line of
+ * the amount on the sales account, then a cash refund of it (a payment against the credit note,
+ * out of the bank account payments come into), which uses it up. Xero ties a credit note to an
+ * invoice only by allocating it, and an allocation lowers what is owed (a credit, not money
+ * returned), so the link is the Reference: `refund-of:<InvoiceID>` first (mappers.ts reads it
+ * back), then the caller's reference or "Refund of INV-…". The invoice is left as it is: paid.
+ * Each PUT carries its own key derived from the caller's, so a retry replays what was done and
+ * does the rest. Checked before anything is written: the draft, the invoice's currency, and that
+ * at least this much was paid on it. Answers the credit note as read back after the refund.
+ * https://developer.xero.com/documentation/api/accounting/creditnotes#put-creditnotes
+ * https://developer.xero.com/documentation/api/accounting/payments#put-payments (CreditNote)
+ */
+export async function recordRefund(api: XeroApi, settings: WriteSettings, draft: RefundDraft, options: WriteOptions): Promise<ExternalPayment> {
+  const refund = checkRefundDraft("xero", draft);
+  const currency = xeroCurrency(refund.currency);
+  assertTwoDecimals(refund.amountMinor, exponentOf(refund.currency), "The refund amount", refund.currency);
+  const invoice = await fetchInvoice(api, refund.invoiceExternalId);
+  if (invoice.CurrencyCode.toUpperCase() !== refund.currency) {
+    throw invalid(`The refund is in ${refund.currency} but Xero invoice ${invoice.InvoiceNumber ?? invoice.InvoiceID} is in ${invoice.CurrencyCode}`, "currency_mismatch");
+  }
+  const paid = toMinor(invoice.AmountPaid, refund.currency);
+  if (refund.amountMinor > paid) throw invalid(`A refund of ${toDecimal(refund.amountMinor, refund.currency)} exceeds the ${toDecimal(paid, refund.currency)} paid on Xero invoice ${invoice.InvoiceNumber ?? invoice.InvoiceID}`, "refund_exceeds_paid");
+  const contactID = invoice.Contact?.ContactID;
+  if (!contactID) throw invalid(`Xero invoice ${invoice.InvoiceID} has no contact`, "customer");
+  const amount = exactNumber(refund.amountMinor, refund.currency);
+  const label = `Refund of ${invoice.InvoiceNumber?.trim() || invoice.InvoiceID}`;
+  const note: CreditNote = {
+    type: CreditNote.TypeEnum.ACCRECCREDIT,
+    contact: { contactID },
+    date: refund.refundedOn,
+    status: CreditNote.StatusEnum.AUTHORISED,
+    lineAmountTypes: LineAmountTypes.NoTax,
+    currencyCode: currency,
+    reference: withRefundMarker(invoice.InvoiceID, refund.reference ?? label, MAX_REFERENCE),
+    lineItems: [{ description: label, quantity: 1, unitAmount: amount, accountCode: settings.salesAccountCode }],
+  };
+  const key = options.idempotencyKey;
+  const createdData = await api.call({ idempotent: true }, (x, t) => x.createCreditNotes(t, { creditNotes: [note] }, true, undefined, xeroIdempotencyKey(`${key}:credit-note`)));
+  const created = parseAnswer(creditNotesEnvelope, createdData, "CreditNotes").CreditNotes[0];
+  if (!created) throw new ProviderError("xero", "server", "Xero created no credit note", { code: "unexpected_response" });
+  const refundPayment = { creditNote: { creditNoteID: created.CreditNoteID }, account: { code: settings.bankAccountCode }, date: refund.refundedOn, amount, reference: refund.reference ?? undefined };
+  const paidOut = await api.call({ idempotent: true }, (x, t) => x.createPayments(t, { payments: [refundPayment] }, true, xeroIdempotencyKey(`${key}:refund`)));
+  if (!parseAnswer(savedPaymentsEnvelope, paidOut, "Payments").Payments[0]) throw new ProviderError("xero", "server", "Xero recorded no refund", { code: "unexpected_response" });
+  const readData = await api.call({ idempotent: true }, (x, t) => x.getCreditNote(t, created.CreditNoteID));
+  const current = parseAnswer(creditNotesEnvelope, readData, "CreditNote").CreditNotes[0];
+  if (!current || !isInvoiceRefund(current)) throw new ProviderError("xero", "server", `Xero answered credit note ${created.CreditNoteID} without its refund-of reference`, { code: "unexpected_response" });
+  return mapCreditNoteRefund(current);
 }
 
 /**

@@ -9,7 +9,7 @@
 import { faults } from "./errors";
 import { CDC_WINDOW_MS } from "./store";
 import { parseDateTime } from "./time";
-import { ENTITIES, type EntityName, type QuickbooksData } from "./types";
+import { ENTITIES, tableOf, type EntityName, type QuickbooksData } from "./types";
 
 const MAX_OBJECTS = 1000;
 const KNOWN = new Set(
@@ -39,7 +39,7 @@ export function changeDataCapture(data: QuickbooksData, params: URLSearchParams,
 }
 
 function changed(data: QuickbooksData, entity: EntityName, floor: number): unknown[] {
-  const live = Object.values(data[entity])
+  const live = Object.values(tableOf(data, entity))
     .map((row) => ({ row, at: Date.parse(row.MetaData.LastUpdatedTime) }))
     .filter((r) => r.at >= floor)
     .sort((a, b) => a.at - b.at || Number(a.row.Id) - Number(b.row.Id))

@@ -8,7 +8,7 @@
 import { faults } from "./errors";
 import type { Parsed } from "./schemas";
 import { copySent, current, newMeta, nextId, touch, type WriteContext } from "./store";
-import { currencyRef, HOME_CURRENCY, nameKey, type Customer, type QuickbooksData } from "./types";
+import { currencyRef, HOME_CURRENCY, nameKey, tableOf, type Customer, type QuickbooksData } from "./types";
 
 type Fields = Parsed<"Customer">["fields"];
 const NAME_PARTS = ["Title", "GivenName", "MiddleName", "FamilyName", "Suffix"] as const;
@@ -113,12 +113,12 @@ export function transactionCurrency(customer: Customer, requested: string | unde
 }
 
 function hasTransactions(data: QuickbooksData, customerId: string): boolean {
-  return Object.values(data.Invoice).some((i) => i.CustomerRef.value === customerId) || Object.values(data.Payment).some((p) => p.CustomerRef.value === customerId);
+  return [data.Invoice, data.Payment, tableOf(data, "RefundReceipt")].some((table) => Object.values(table).some((t) => t.CustomerRef.value === customerId));
 }
 
 /** References carry the current name, as QuickBooks resolves them on read. */
 function renameOnTransactions(data: QuickbooksData, customerId: string, name: string): void {
-  for (const txn of [...Object.values(data.Invoice), ...Object.values(data.Payment)]) {
+  for (const txn of [...Object.values(data.Invoice), ...Object.values(data.Payment), ...Object.values(tableOf(data, "RefundReceipt"))]) {
     if (txn.CustomerRef.value === customerId) txn.CustomerRef = { value: customerId, name };
   }
 }

@@ -1,10 +1,10 @@
 /**
  * QuickBooks Online Accounting API v3 sandbox (port 4102): realms ("companies") with customers,
- * invoices and payments in QuickBooks' JSON, SyncToken locking, the query language, CDC, batch,
- * `requestid` idempotency, Intuit's OAuth 2.0 (realmId on the callback, rotating refresh
- * tokens) and signed webhooks (CloudEvents, or legacy for subscriptions whose `events` include
- * "legacy"). Limits per realm: 500 requests/minute, 10/second per app, 40 batch requests/minute
- * per app and 120 per realm.
+ * invoices, payments and refund receipts in QuickBooks' JSON, SyncToken locking, the query
+ * language, CDC, batch, `requestid` idempotency, Intuit's OAuth 2.0 (realmId on the callback,
+ * rotating refresh tokens) and signed webhooks (CloudEvents, or legacy for subscriptions whose
+ * `events` include "legacy"). Limits per realm: 500 requests/minute, 10/second per app, 40 batch
+ * requests/minute per app and 120 per realm.
  * https://developer.intuit.com/app/developer/qbo/docs/learn/rest-api-features#limits-and-throttles
  */
 import { header, type SandboxRequest } from "../core/http";

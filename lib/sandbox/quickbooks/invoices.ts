@@ -27,7 +27,8 @@ function claimDocNumber(data: QuickbooksData, docNumber: string, id: string): vo
   data.docNumbers[docNumber] = id;
 }
 
-function autoDocNumber(data: QuickbooksData): string {
+/** The next number of the company's sales-form sequence (invoices and refund receipts share it), skipping invoice numbers taken. */
+export function autoDocNumber(data: QuickbooksData): string {
   do data.seq.docNumber += 1;
   while (data.docNumbers[String(data.seq.docNumber)] !== undefined);
   return String(data.seq.docNumber);

@@ -7,6 +7,7 @@ import { faults } from "./errors";
 import { createInvoice, deleteInvoice, updateInvoice, voidInvoice } from "./invoices";
 import { createPayment, deletePayment, updatePayment, voidPayment } from "./payments";
 import { parseQuery } from "./query";
+import { createRefundReceipt, deleteRefundReceipt, updateRefundReceipt, voidRefundReceipt } from "./refund-receipts";
 import { runQuery, type QuerySource } from "./query-run";
 import { parseEntity } from "./schemas";
 import type { WriteContext } from "./store";
@@ -44,6 +45,12 @@ export function write(ctx: WriteContext, entity: EntityName, operation: WriteOpe
       if (operation === "create") return createPayment(ctx, parsed);
       if (operation === "update") return updatePayment(ctx, parsed);
       return operation === "delete" ? deletePayment(ctx, parsed.fields) : voidPayment(ctx, parsed.fields);
+    }
+    case "RefundReceipt": {
+      const parsed = parseEntity("RefundReceipt", body);
+      if (operation === "create") return createRefundReceipt(ctx, parsed);
+      if (operation === "update") return updateRefundReceipt(ctx, parsed);
+      return operation === "delete" ? deleteRefundReceipt(ctx, parsed.fields) : voidRefundReceipt(ctx, parsed.fields);
     }
     default: {
       const unknown: never = entity;

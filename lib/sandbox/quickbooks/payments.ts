@@ -13,9 +13,16 @@ import { cents, fromCents, toCents } from "./money";
 import type { Parsed } from "./schemas";
 import { bury, current, newMeta, nextId, touch, type WriteContext } from "./store";
 import { localDate } from "./time";
-import { currencyRef, type Customer, type Payment, type PaymentLine } from "./types";
+import { currencyRef, type Customer, type Payment, type PaymentLine, type Ref } from "./types";
 
 type Fields = Parsed<"Payment">["fields"];
+
+/**
+ * The Undeposited Funds account (an Other Current Asset) of Intuit's sample company: payments
+ * received without a DepositToAccountRef land there, and QuickBooks answers with its ref.
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment
+ */
+export const UNDEPOSITED_FUNDS: Ref = { value: "4", name: "Undeposited Funds" };
 type Applications = Map<string, number>;
 
 /** Invoice Id → cents this payment applies to it. */
@@ -93,6 +100,8 @@ export function createPayment(ctx: WriteContext, { fields, extra }: Parsed<"Paym
     TotalAmt: fromCents(amount),
     UnappliedAmt: fromCents(amount - applied),
     ProcessPayment: fields.ProcessPayment ?? false,
+    // Where the money went; QuickBooks names Undeposited Funds when the request names no account.
+    DepositToAccountRef: (extra.DepositToAccountRef as Ref | undefined) ?? UNDEPOSITED_FUNDS,
     Line: lines,
   };
   if (fields.PrivateNote !== undefined) payment.PrivateNote = fields.PrivateNote;

@@ -8,7 +8,7 @@ import { faults } from "./errors";
 import { toCents } from "./money";
 import type { Condition, Literal, Query } from "./query";
 import { isDate, parseDateTime } from "./time";
-import type { QuickbooksData } from "./types";
+import { ENTITIES, tableOf, type QuickbooksData } from "./types";
 
 type Kind = "id" | "string" | "date" | "datetime" | "money" | "boolean";
 type Row = Record<string, unknown>;
@@ -27,17 +27,18 @@ const FIELDS: Record<string, Map<string, Field>> = {
   Invoice: new Map([field("id", "Id"), field("string", "DocNumber"), field("date", "TxnDate"), field("date", "DueDate"), field("id", "CustomerRef.value"), field("money", "Balance"), field("money", "TotalAmt"), field("string", "EmailStatus"), field("string", "CurrencyRef.value"), ...META]),
   Customer: new Map([field("id", "Id"), field("string", "DisplayName"), field("string", "CompanyName"), field("string", "GivenName"), field("string", "FamilyName"), field("string", "PrimaryEmailAddr.Address"), field("boolean", "Active"), field("money", "Balance"), field("string", "CurrencyRef.value"), ...META]),
   Payment: new Map([field("id", "Id"), field("date", "TxnDate"), field("id", "CustomerRef.value"), field("money", "TotalAmt"), field("money", "UnappliedAmt"), field("string", "CurrencyRef.value"), ...META]),
+  RefundReceipt: new Map([field("id", "Id"), field("string", "DocNumber"), field("date", "TxnDate"), field("id", "CustomerRef.value"), field("money", "TotalAmt"), field("string", "CurrencyRef.value"), ...META]),
   CompanyInfo: new Map([field("id", "Id"), field("string", "CompanyName"), ...META]),
 };
 // References and addresses are filtered by their value: `CustomerRef = '12'`.
-for (const [entity, ref] of [["Invoice", "customerref"], ["Payment", "customerref"], ["Customer", "primaryemailaddr"]] as const) {
+for (const [entity, ref] of [["Invoice", "customerref"], ["Payment", "customerref"], ["RefundReceipt", "customerref"], ["Customer", "primaryemailaddr"]] as const) {
   FIELDS[entity]!.set(ref, FIELDS[entity]!.get(ref === "customerref" ? "customerref.value" : "primaryemailaddr.address")!);
 }
 for (const map of Object.values(FIELDS)) if (map.has("currencyref.value")) map.set("currencyref", map.get("currencyref.value")!);
 
 /** Entities QuickBooks has that the sandbox keeps none of: their queries find nothing. */
 const UNMODELLED = new Set(
-  "Account Attachable Bill BillPayment Budget Class CompanyCurrency CreditMemo CustomerType Department Deposit Employee Estimate ExchangeRate Item JournalCode JournalEntry PaymentMethod Preferences Purchase PurchaseOrder RecurringTransaction RefundReceipt SalesReceipt TaxAgency TaxCode TaxRate Term TimeActivity Transfer Vendor VendorCredit"
+  "Account Attachable Bill BillPayment Budget Class CompanyCurrency CreditMemo CustomerType Department Deposit Employee Estimate ExchangeRate Item JournalCode JournalEntry PaymentMethod Preferences Purchase PurchaseOrder RecurringTransaction SalesReceipt TaxAgency TaxCode TaxRate Term TimeActivity Transfer Vendor VendorCredit"
     .toLowerCase()
     .split(" "),
 );
@@ -133,7 +134,8 @@ function compile(entity: string, cond: Condition): Test {
 
 function rowsOf(source: QuerySource, entity: string): Row[] {
   if (entity === "CompanyInfo") return [source.companyInfo()];
-  return Object.values(source.data[entity as "Invoice" | "Customer" | "Payment"]) as Row[];
+  const name = ENTITIES.find((e) => e === entity);
+  return name ? (Object.values(tableOf(source.data, name)) as Row[]) : [];
 }
 
 function canonical(name: string): string | null {

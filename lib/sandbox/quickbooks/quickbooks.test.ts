@@ -281,6 +281,6 @@ describe("seed", () => {
       expect(toCents(inv.Balance)).toBe(toCents(inv.TotalAmt) - paid);
     }
     const stats = (await control("/stats", undefined, "GET")).body;
-    expect(stats.objects[a.realmId]).toEqual({ Customer: 8, Invoice: 60, Payment: payments.length });
+    expect(stats.objects[a.realmId]).toEqual({ Customer: 8, Invoice: 60, Payment: payments.length, RefundReceipt: 0 });
   });
 });

@@ -15,7 +15,7 @@ import { operationOf, query, write } from "./operations";
 import type { QuerySource } from "./query-run";
 import type { WriteContext } from "./store";
 import { metaTime } from "./time";
-import { ENTITIES, type EntityName, type QuickbooksData } from "./types";
+import { ENTITIES, tableOf, type EntityName, type QuickbooksData } from "./types";
 import { emitChange } from "./webhooks";
 
 type Ctx = ApiContext<QuickbooksData>;
@@ -129,7 +129,7 @@ export function registerRoutes(api: ApiRoutes<QuickbooksData>, sandbox: Sandbox<
 }
 
 function read(data: QuickbooksData, entity: EntityName, id: string): object {
-  const found = data[entity][id];
+  const found = tableOf(data, entity)[id];
   if (found) return found;
   throw data.deleted.some((t) => t.entity === entity && t.Id === id) ? faults.deleted() : faults.objectNotFound();
 }

@@ -82,6 +82,21 @@ export const paymentSchema = z.object({
   ProcessPayment: flag.optional(),
 });
 
+export const refundReceiptSchema = z.object({
+  ...common,
+  CustomerRef: ref.optional(),
+  CurrencyRef: ref.optional(),
+  DepositToAccountRef: ref.optional(),
+  Line: z.array(salesLine).max(750).optional(),
+  DocNumber: z.string().trim().min(1).max(21).optional(),
+  TxnDate: date.optional(),
+  PrivateNote: z.string().max(4000).optional(),
+  PaymentRefNum: z.string().max(21).optional(),
+  CustomerMemo: z.looseObject({ value: z.string().max(1000) }).optional(),
+  BillEmail: email.optional(),
+  PrintStatus: z.enum(["NotSet", "NeedToPrint", "PrintComplete"]).optional(),
+});
+
 export type InvoiceInput = z.output<typeof invoiceSchema>;
 export type CustomerInput = z.output<typeof customerSchema>;
 export type PaymentInput = z.output<typeof paymentSchema>;
@@ -92,13 +107,15 @@ const PASSTHROUGH: Record<EntityName, string[]> = {
   Invoice: ["BillEmailCc", "BillEmailBcc", "BillAddr", "ShipAddr", "ShipFromAddr", "ShipDate", "SalesTermRef", "ClassRef", "DepartmentRef", "CustomField", "AllowOnlinePayment", "AllowOnlineCreditCardPayment", "AllowOnlineACHPayment", "AllowIPNPayment", "TrackingNum", "ExchangeRate", "GlobalTaxCalculation", "DepositToAccountRef", "ShipMethodRef", "TxnSource", "TaxExemptionRef", "ProjectRef", "RecurDataRef", "FreeFormAddress", "TransactionLocationType"],
   Customer: ["PrimaryPhone", "Mobile", "Fax", "AlternatePhone", "WebAddr", "BillAddr", "ShipAddr", "OtherAddr", "Job", "ParentRef", "BillWithParent", "Level", "PreferredDeliveryMethod", "ResaleNum", "SalesTermRef", "PaymentMethodRef", "DefaultTaxCodeRef", "TaxExemptionReasonId", "PrimaryTaxIdentifier", "SecondaryTaxIdentifier", "OpenBalanceDate", "ARAccountRef", "CustomerTypeRef", "GSTIN", "BusinessNumber", "IsProject", "Source", "ClientEntityId", "GSTRegistrationType"],
   Payment: ["PaymentMethodRef", "DepositToAccountRef", "ARAccountRef", "ExchangeRate", "CreditCardPayment", "TxnSource", "TransactionLocationType", "ProjectRef", "TaxExemptionRef"],
+  RefundReceipt: ["PaymentMethodRef", "CheckPayment", "CreditCardPayment", "BillAddr", "ShipAddr", "ShipFromAddr", "ClassRef", "DepartmentRef", "CustomField", "ExchangeRate", "GlobalTaxCalculation", "TxnSource", "TransactionLocationType", "ProjectRef", "TaxExemptionRef", "PaymentType"],
 };
 const READ_ONLY: Record<EntityName, string[]> = {
   Invoice: ["domain", "MetaData", "TotalAmt", "Balance", "HomeBalance", "HomeTotalAmt", "LinkedTxn", "TxnTaxDetail", "ApplyTaxAfterDiscount", "Deposit", "InvoiceLink"],
   Customer: ["domain", "MetaData", "Balance", "BalanceWithJobs", "FullyQualifiedName", "V4IDPseudonym"],
   Payment: ["domain", "MetaData", "UnappliedAmt"],
+  RefundReceipt: ["domain", "MetaData", "TotalAmt", "Balance", "HomeBalance", "HomeTotalAmt", "TxnTaxDetail", "ApplyTaxAfterDiscount", "RecurDataRef"],
 };
-const SCHEMAS = { Invoice: invoiceSchema, Customer: customerSchema, Payment: paymentSchema } as const;
+const SCHEMAS = { Invoice: invoiceSchema, Customer: customerSchema, Payment: paymentSchema, RefundReceipt: refundReceiptSchema } as const;
 const KNOWN = Object.fromEntries(
   (Object.keys(SCHEMAS) as EntityName[]).map((e) => [e, new Set([...Object.keys(SCHEMAS[e].shape), ...PASSTHROUGH[e], ...READ_ONLY[e]])]),
 ) as Record<EntityName, Set<string>>;

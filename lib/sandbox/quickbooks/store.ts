@@ -6,7 +6,7 @@
  */
 import { faults } from "./errors";
 import { metaTime } from "./time";
-import type { Entity, EntityName, EntityOf, MetaData, QuickbooksData } from "./types";
+import { tableOf, type Entity, type EntityName, type EntityOf, type MetaData, type QuickbooksData } from "./types";
 
 export type Operation = "Create" | "Update" | "Delete" | "Void";
 
@@ -43,7 +43,7 @@ export function touch(entity: Entity, now: number): void {
 /** The entity a write names by Id, checked against the SyncToken the client last read. */
 export function current<E extends EntityName>(ctx: WriteContext, entity: E, id: string | undefined, syncToken: string | undefined): EntityOf<E> {
   if (id === undefined) throw faults.required("Id");
-  const found = (ctx.data[entity] as Record<string, EntityOf<E>>)[id];
+  const found = tableOf(ctx.data, entity)[id];
   if (!found) {
     const gone = ctx.data.deleted.some((t) => t.entity === entity && t.Id === id);
     throw gone ? faults.deleted() : faults.objectNotFound(`Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees. (${entity} Id ${id})`);

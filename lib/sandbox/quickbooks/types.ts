@@ -4,7 +4,7 @@
  * and tombstones of deleted entities for CDC. Plain JSON, so it can be saved to a state file.
  *
  * Ids: QuickBooks numbers name-list entities (Customer, Vendor...) and transactions (Invoice,
- * Payment...) from two separate sequences, so an invoice and a payment never share an Id.
+ * Payment, RefundReceipt...) from two separate sequences, so two transactions never share an Id.
  */
 
 export type Ref = { value: string; name?: string };
@@ -68,9 +68,33 @@ export type Payment = Entity & {
   PaymentRefNum?: string;
 };
 
-export const ENTITIES = ["Customer", "Invoice", "Payment"] as const;
+/**
+ * Money returned to a customer (a sales receipt in reverse): lines like an invoice's, paid out of
+ * DepositToAccountRef at once, so Balance is always 0. It names no invoice: QuickBooks has no
+ * link from a refund to an invoice, only PrivateNote.
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/refundreceipt
+ */
+export type RefundReceipt = Entity & {
+  DocNumber: string;
+  TxnDate: string;
+  CurrencyRef: Ref;
+  CustomerRef: Ref;
+  DepositToAccountRef: Ref;
+  Line: InvoiceLine[];
+  TotalAmt: number;
+  Balance: number;
+  TxnTaxDetail: { TotalTax: number };
+  PrintStatus: string;
+  ApplyTaxAfterDiscount: boolean;
+  PrivateNote?: string;
+  PaymentRefNum?: string;
+  CustomerMemo?: { value: string };
+  BillEmail?: { Address: string };
+};
+
+export const ENTITIES = ["Customer", "Invoice", "Payment", "RefundReceipt"] as const;
 export type EntityName = (typeof ENTITIES)[number];
-export type EntityOf<E extends EntityName> = { Customer: Customer; Invoice: Invoice; Payment: Payment }[E];
+export type EntityOf<E extends EntityName> = { Customer: Customer; Invoice: Invoice; Payment: Payment; RefundReceipt: RefundReceipt }[E];
 
 export type Tombstone = { entity: EntityName; Id: string; deletedAt: number; LastUpdatedTime: string };
 
@@ -80,6 +104,8 @@ export type QuickbooksData = {
   Customer: Record<string, Customer>;
   Invoice: Record<string, Invoice>;
   Payment: Record<string, Payment>;
+  /** Optional: state files saved before refund receipts were modelled lack it. Read it through `tableOf`. */
+  RefundReceipt?: Record<string, RefundReceipt>;
   /** DisplayName trimmed, whitespace runs collapsed, lower-cased → Customer Id (uniqueness ignores case and spacing). */
   customerNames: Record<string, string>;
   /** Invoice DocNumber → Invoice Id. */
@@ -97,6 +123,7 @@ export function newData(): QuickbooksData {
     Customer: {},
     Invoice: {},
     Payment: {},
+    RefundReceipt: {},
     customerNames: {},
     docNumbers: {},
     voided: {},
@@ -109,7 +136,14 @@ export function counts(data: QuickbooksData): Record<string, number> {
     Customer: Object.keys(data.Customer).length,
     Invoice: Object.keys(data.Invoice).length,
     Payment: Object.keys(data.Payment).length,
+    RefundReceipt: Object.keys(tableOf(data, "RefundReceipt")).length,
   };
+}
+
+/** The entities of one type, by Id. */
+export function tableOf<E extends EntityName>(data: QuickbooksData, entity: E): Record<string, EntityOf<E>> {
+  if (entity === "RefundReceipt") return (data.RefundReceipt ??= {}) as Record<string, EntityOf<E>>;
+  return data[entity] as Record<string, EntityOf<E>>;
 }
 
 export const nameKey = (name: string) => name.trim().replace(/\s+/g, " ").toLowerCase();

@@ -36,6 +36,8 @@ function lookup(data: StripeData, id: string): object | undefined {
       return data.refunds.byId[id];
     case "pr":
       return data.paymentRecords?.byId[id];
+    case "cn":
+      return data.creditNotes?.byId[id];
     default:
       return undefined;
   }

@@ -1,7 +1,7 @@
 /**
  * The Stripe sandbox: API version 2026-10-28.endive (the one stripe-node 23.1.0 pins) over
  * form-encoded requests; customers, invoice items, invoices and their lifecycle, invoice payments,
- * payment intents, charges, refunds, payment records, events and webhook endpoints; the account
+ * payment intents, charges, refunds, payment records, credit notes, events and webhook endpoints; the account
  * itself; Connect OAuth; Stripe's errors, idempotency, 25 requests/second per account and signed
  * webhooks retried for three days.
  * Point the SDK at it with `new Stripe(key, { host: "127.0.0.1", port, protocol: "http" })`.
@@ -11,6 +11,7 @@ import { authenticate, limits } from "./auth";
 import { errorShapes, randomToken } from "./errors";
 import { oauthConfig, oauthRoutes } from "./oauth";
 import { accountRoutes } from "./routes/account";
+import { creditNoteRoutes } from "./routes/credit-notes";
 import { customerRoutes } from "./routes/customers";
 import { eventRoutes } from "./routes/events";
 import { invoiceActionRoutes } from "./routes/invoice-actions";
@@ -47,6 +48,7 @@ export const stripeSandbox: ProviderDefinition<StripeData> = {
     invoiceActionRoutes(api);
     paymentRoutes(api);
     paymentRecordRoutes(api);
+    creditNoteRoutes(api);
     eventRoutes(api);
     accountRoutes(api);
     oauthRoutes(publicRoutes, sandbox);

@@ -91,5 +91,5 @@ export function seedStripe(api: ApiContext<StripeData>, input: SeedInput): Recor
 }
 
 export function countObjects(data: StripeData): Record<string, number> {
-  return { ...tally(data), refunds: count(data.refunds), payment_records: data.paymentRecords ? count(data.paymentRecords) : 0, events: count(data.events), webhook_endpoints: count(data.webhookEndpoints) };
+  return { ...tally(data), refunds: count(data.refunds), payment_records: data.paymentRecords ? count(data.paymentRecords) : 0, credit_notes: data.creditNotes ? count(data.creditNotes) : 0, events: count(data.events), webhook_endpoints: count(data.webhookEndpoints) };
 }

@@ -25,6 +25,11 @@ export type ListObject<T> = { object: "list"; data: T[]; has_more: boolean; url:
 
 export type Invoice = Omit<Stripe.Invoice, "lines"> & { lines: ListObject<LineItem> };
 
+export type CreditNoteLine = Omit<Stripe.CreditNoteLineItem, "unit_amount_decimal"> & { unit_amount_decimal: string | null };
+
+/** A credit note as stored: its lines kept in full (they are few), ids where the SDK allows objects. */
+export type CreditNote = Omit<Stripe.CreditNote, "lines" | "customer" | "invoice"> & { customer: string; invoice: string; lines: ListObject<CreditNoteLine> };
+
 export type InvoiceItem = Omit<Stripe.InvoiceItem, "quantity_decimal" | "pricing"> & {
   quantity_decimal: string;
   pricing: LineItem["pricing"];
@@ -57,6 +62,8 @@ export type StripeData = {
    * files saved before records were modelled lack it: read it through `paymentRecordsOf`.
    */
   paymentRecords?: Table<PaymentRecord>;
+  /** Credit notes on finalized invoices. Optional for the same reason: read it through `creditNotesOf`. */
+  creditNotes?: Table<CreditNote>;
   events: Table<EventRecord>;
   webhookEndpoints: Table<WebhookEndpoint>;
   /** webhook endpoint id → the core subscription that delivers to it. */
@@ -82,6 +89,7 @@ export function newStripeData(): StripeData {
     charges: emptyTable(),
     refunds: emptyTable(),
     paymentRecords: emptyTable(),
+    creditNotes: emptyTable(),
     events: emptyTable(),
     webhookEndpoints: emptyTable(),
     endpointSubscriptions: {},
@@ -91,4 +99,8 @@ export function newStripeData(): StripeData {
 
 export function paymentRecordsOf(data: StripeData): Table<PaymentRecord> {
   return (data.paymentRecords ??= emptyTable());
+}
+
+export function creditNotesOf(data: StripeData): Table<CreditNote> {
+  return (data.creditNotes ??= emptyTable());
 }

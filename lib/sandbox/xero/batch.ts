@@ -21,10 +21,10 @@ import { envelope } from "./wire";
 export type Plan = { ok: true; apply: () => Record<string, unknown> } | { ok: false; errors: string[] };
 
 export type BatchSpec<S extends z.ZodType> = {
-  collection: "Invoices" | "Contacts" | "Payments";
-  entity: "Invoice" | "Contact" | "Payment";
+  collection: "Invoices" | "Contacts" | "Payments" | "CreditNotes";
+  entity: "Invoice" | "Contact" | "Payment" | "CreditNote";
   schema: S;
-  /** Invoices flag failures with HasErrors, contacts and payments with HasValidationErrors. */
+  /** Invoices and credit notes flag failures with HasErrors, contacts and payments with HasValidationErrors. */
   errorFlag: "HasErrors" | "HasValidationErrors";
   /** Called in order; may keep state across the objects of one request (numbers claimed...). */
   plan: (input: z.output<S>) => Plan;

@@ -1,15 +1,16 @@
 /**
  * The Xero Accounting API sandbox: organisations (tenants) picked by `xero-tenant-id`, invoices,
- * contacts and payments under /api.xro/2.0 in Xero's JSON (Microsoft JSON dates, decimal
- * amounts), GET /connections, Xero's OAuth paths, x-xero-signature webhooks with intent to
- * receive, and Xero's per-organisation limits. xero-node's AccountingApi works against it with
- * `basePath` set to `<sandbox url>/api.xro/2.0`.
+ * contacts, payments and credit notes (with cash refunds) under /api.xro/2.0 in Xero's JSON
+ * (Microsoft JSON dates, decimal amounts), GET /connections, Xero's OAuth paths,
+ * x-xero-signature webhooks with intent to receive, and Xero's per-organisation limits.
+ * xero-node's AccountingApi works against it with `basePath` set to `<sandbox url>/api.xro/2.0`.
  */
 import { randomUUID } from "node:crypto";
 import type { ProviderDefinition } from "../core/sandbox";
 import { authenticate, limitHeaders, limits } from "./auth";
 import { connectionRoutes } from "./connections";
 import { contactRoutes } from "./contacts";
+import { creditNoteRoutes } from "./credit-notes";
 import { notFound, rateLimited, serverError, tooLarge, unauthorized } from "./errors";
 import { oauthConfig } from "./identity";
 import { invoiceRoutes } from "./invoices";
@@ -33,6 +34,7 @@ export const xeroSandbox: ProviderDefinition<XeroData> = {
     contacts: Object.keys(data.contacts).length,
     invoices: Object.keys(data.invoices).length,
     payments: Object.keys(data.payments).length,
+    creditNotes: Object.keys(data.creditNotes ?? {}).length,
   }),
   seed: seedXero,
   errors: { unauthorized: () => unauthorized(), notFound: () => notFound(), rateLimited, serverError, tooLarge },
@@ -47,6 +49,7 @@ export const xeroSandbox: ProviderDefinition<XeroData> = {
     invoiceRoutes(api);
     contactRoutes(api);
     paymentRoutes(api);
+    creditNoteRoutes(api);
     settingsRoutes(api);
     connectionRoutes(publicRoutes, sandbox);
     intentToReceiveRoute(publicRoutes, sandbox);

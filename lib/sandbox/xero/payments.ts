@@ -1,23 +1,27 @@
 /**
- * Payments against invoices: GET (list, one), PUT / POST (create; POST /Payments takes a single
- * payment, as xero-node's createPayment sends it), and deletion by POST /Payments/{id} with
- * `{"Status":"DELETED"}`. A payment may not exceed the invoice's AmountDue; it lowers AmountDue,
- * raises AmountPaid and, at zero, makes the invoice PAID with FullyPaidOnDate; deleting it
- * reverts that. Payments have no webhook category of their own: they show as INVOICE UPDATE.
+ * Payments against invoices, and cash refunds of credit notes: GET (list, one), PUT / POST
+ * (create; POST /Payments takes a single payment, as xero-node's createPayment sends it), and
+ * deletion by POST /Payments/{id} with `{"Status":"DELETED"}`. A payment may not exceed the
+ * invoice's AmountDue; it lowers AmountDue, raises AmountPaid and, at zero, makes the invoice PAID
+ * with FullyPaidOnDate. A refund (`CreditNote` instead of `Invoice`) may not exceed the credit
+ * note's RemainingCredit and, at zero, makes it PAID. Deleting either reverts that. Payments have
+ * no webhook category of their own: they show as an UPDATE of what they pay.
  * https://developer.xero.com/documentation/api/accounting/payments
+ * https://developer.xero.com/documentation/api/accounting/creditnotes#refunds
  */
 import { randomUUID } from "node:crypto";
 import type { ApiContext, ApiRoutes } from "../core/sandbox";
 import { batchWrite, type Plan } from "./batch";
 import { msToYmd, parseDateInput, ymdToMs } from "./dates";
 import { notFound } from "./errors";
+import { findCreditNote } from "./credit-notes";
 import { findInvoice } from "./invoice-plan";
 import { listRecords } from "./listing";
 import { fromUnits, toUnits, unitsToString } from "./money";
 import { acceptsPayments, accountByCode, accountById } from "./org";
 import type { Fields } from "./query";
 import { paymentInput, type PaymentInput } from "./schemas";
-import { entry, type PaymentRecord, type XeroData } from "./types";
+import { creditNotesOf, entry, type CreditNoteRecord, type InvoiceRecord, type PaymentRecord, type XeroData } from "./types";
 import { emitEvent } from "./webhooks";
 import { envelope, wirePayment } from "./wire";
 
@@ -35,16 +39,35 @@ function paymentFields(data: XeroData): Fields<PaymentRecord> {
     isreconciled: (p) => p.IsReconciled,
     updateddateutc: (p) => p.UpdatedDateUTC,
     "account.code": (p) => p.AccountCode,
-    "invoice.invoiceid": (p) => p.InvoiceID,
-    "invoice.invoicenumber": (p) => data.invoices[p.InvoiceID]?.InvoiceNumber ?? null,
-    "invoice.type": (p) => data.invoices[p.InvoiceID]?.Type ?? null,
-    "invoice.contact.contactid": (p) => data.invoices[p.InvoiceID]?.ContactID ?? null,
+    // A refund shows its credit note under Invoice too (wire.ts), and filters the same way.
+    "invoice.invoiceid": (p) => p.InvoiceID ?? p.CreditNoteID ?? null,
+    "invoice.invoicenumber": (p) => documentOf(data, p)?.number ?? null,
+    "invoice.type": (p) => documentOf(data, p)?.type ?? null,
+    "invoice.contact.contactid": (p) => documentOf(data, p)?.contactId ?? null,
+    "creditnote.creditnoteid": (p) => p.CreditNoteID ?? null,
   };
 }
 
-/** Applies a new payment to its invoice: AmountDue down, AmountPaid up, PAID at zero. */
+function documentOf(data: XeroData, p: PaymentRecord): { number: string; type: string; contactId: string } | null {
+  if (p.CreditNoteID) {
+    const cn = creditNotesOf(data)[p.CreditNoteID];
+    return cn ? { number: cn.CreditNoteNumber, type: cn.Type, contactId: cn.ContactID } : null;
+  }
+  const inv = p.InvoiceID ? data.invoices[p.InvoiceID] : undefined;
+  return inv ? { number: inv.InvoiceNumber, type: inv.Type, contactId: inv.ContactID } : null;
+}
+
+/** Applies a new payment to what it pays: an invoice's AmountDue or a credit note's RemainingCredit down, PAID at zero. */
 function settle(data: XeroData, payment: PaymentRecord, now: number): void {
-  const inv = data.invoices[payment.InvoiceID]!;
+  if (payment.CreditNoteID) {
+    const notes = creditNotesOf(data);
+    const cn = notes[payment.CreditNoteID]!;
+    const remainingCredit = cn.remainingCredit - payment.amount;
+    const ids = [...cn.PaymentIDs, payment.PaymentID];
+    notes[cn.CreditNoteID] = { ...cn, remainingCredit, PaymentIDs: ids, Status: remainingCredit === 0 ? "PAID" : cn.Status, FullyPaidOnDate: remainingCredit === 0 ? latestPaymentDate(data, ids) : null, UpdatedDateUTC: now };
+    return;
+  }
+  const inv = data.invoices[payment.InvoiceID!]!;
   const amountDue = inv.amountDue - payment.amount;
   const paid = amountDue === 0;
   data.invoices[inv.InvoiceID] = {
@@ -58,9 +81,15 @@ function settle(data: XeroData, payment: PaymentRecord, now: number): void {
   };
 }
 
-/** Reverses a deleted payment: the invoice is AUTHORISED again if it was PAID. */
+/** Reverses a deleted payment: the invoice or credit note is AUTHORISED again if it was PAID. */
 function unsettle(data: XeroData, payment: PaymentRecord, now: number): void {
-  const inv = data.invoices[payment.InvoiceID];
+  if (payment.CreditNoteID) {
+    const notes = creditNotesOf(data);
+    const cn = notes[payment.CreditNoteID];
+    if (cn) notes[cn.CreditNoteID] = { ...cn, remainingCredit: cn.remainingCredit + payment.amount, Status: cn.Status === "PAID" ? "AUTHORISED" : cn.Status, FullyPaidOnDate: null, UpdatedDateUTC: now };
+    return;
+  }
+  const inv = payment.InvoiceID ? data.invoices[payment.InvoiceID] : undefined;
   if (!inv) return;
   data.invoices[inv.InvoiceID] = {
     ...inv,
@@ -81,18 +110,37 @@ function latestPaymentDate(data: XeroData, ids: string[]): string | null {
   return latest;
 }
 
+/** What a new payment pays: an invoice, or a credit note it refunds. */
+type Target = { kind: "invoice"; doc: InvoiceRecord; open: number } | { kind: "creditNote"; doc: CreditNoteRecord; open: number };
+
+function targetOf(data: XeroData, input: PaymentInput, errors: string[]): Target | undefined {
+  const invoiceRef = input.Invoice?.InvoiceID ?? input.Invoice?.InvoiceNumber;
+  const noteRef = input.CreditNote?.CreditNoteID ?? input.CreditNote?.CreditNoteNumber;
+  if (invoiceRef && noteRef) {
+    errors.push("A payment can be made against only one of an Invoice, CreditNote, Prepayment or Overpayment");
+    return undefined;
+  }
+  if (noteRef) {
+    const note = findCreditNote(data, noteRef);
+    if (!note) errors.push("Credit Note could not be found");
+    else if (note.Status !== "AUTHORISED") errors.push("Payments can only be made against Authorised documents");
+    return note ? { kind: "creditNote", doc: note, open: note.remainingCredit } : undefined;
+  }
+  const invoice = invoiceRef ? findInvoice(data, invoiceRef) : undefined;
+  if (!invoiceRef) errors.push("You must specify either an Invoice ID or Invoice Number or CreditNote ID or CreditNote Number or Prepayment ID or Overpayment ID for the payment");
+  else if (!invoice) errors.push("Invoice could not be found");
+  else if (invoice.Status !== "AUTHORISED") errors.push("Payments can only be made against Authorised documents");
+  return invoice ? { kind: "invoice", doc: invoice, open: invoice.amountDue } : undefined;
+}
+
 function paymentPlanner(ctx: ApiContext<XeroData>, targetId?: string): (input: PaymentInput) => Plan {
   const { data, sandbox, account } = ctx;
-  const pending = new Map<string, number>(); // cents already claimed per invoice in this request
+  const pending = new Map<string, number>(); // cents already claimed per document in this request
   return (input) => {
     const id = targetId ?? input.PaymentID?.toLowerCase();
     if (id) return deletionPlan(ctx, id, input);
     const errors: string[] = [];
-    const ref = input.Invoice?.InvoiceID ?? input.Invoice?.InvoiceNumber;
-    const invoice = ref ? findInvoice(data, ref) : undefined;
-    if (!ref) errors.push("You must specify either an Invoice ID or Invoice Number or CreditNote ID or CreditNote Number or Prepayment ID or Overpayment ID for the payment");
-    else if (!invoice) errors.push("Invoice could not be found");
-    else if (invoice.Status !== "AUTHORISED") errors.push("Payments can only be made against Authorised documents");
+    const target = targetOf(data, input, errors);
     const acct = input.Account?.AccountID ? accountById(input.Account.AccountID) : input.Account?.Code ? accountByCode(input.Account.Code) : undefined;
     if (!input.Account?.AccountID && !input.Account?.Code) errors.push("You must specify an Account code or Account ID for the payment");
     else if (!acct) errors.push("Account could not be found");
@@ -101,33 +149,39 @@ function paymentPlanner(ctx: ApiContext<XeroData>, targetId?: string): (input: P
     if (!date) errors.push(`The string '${input.Date}' is not a valid AllXsd value.`);
     const amount = input.Amount == null ? null : toUnits(input.Amount, 2);
     if (amount === null || amount <= 0) errors.push("The Payment Amount must be greater than zero.");
-    if (invoice && invoice.Status === "AUTHORISED" && amount !== null && amount > 0) {
-      const outstanding = invoice.amountDue - (pending.get(invoice.InvoiceID) ?? 0);
+    const docId = target ? (target.kind === "invoice" ? target.doc.InvoiceID : target.doc.CreditNoteID) : "";
+    if (target && target.doc.Status === "AUTHORISED" && amount !== null && amount > 0) {
+      const outstanding = target.open - (pending.get(docId) ?? 0);
       if (amount > outstanding) errors.push("Payment amount exceeds the amount outstanding on this document");
     }
-    if (errors.length || !invoice || !acct || !date || amount === null) return { ok: false, errors };
-    pending.set(invoice.InvoiceID, (pending.get(invoice.InvoiceID) ?? 0) + amount);
+    if (errors.length || !target || !acct || !date || amount === null) return { ok: false, errors };
+    pending.set(docId, (pending.get(docId) ?? 0) + amount);
     const rate6 = input.CurrencyRate == null ? null : toUnits(input.CurrencyRate, 6);
+    const onInvoice = target.kind === "invoice";
+    const paymentType: PaymentRecord["PaymentType"] = onInvoice
+      ? target.doc.Type === "ACCREC" ? "ACCRECPAYMENT" : "ACCPAYPAYMENT"
+      : target.doc.Type === "ACCRECCREDIT" ? "ARCREDITPAYMENT" : "APCREDITPAYMENT";
     return {
       ok: true,
       apply: () => {
         const now = sandbox.clock.now();
         const payment: PaymentRecord = {
           PaymentID: randomUUID(),
-          InvoiceID: invoice.InvoiceID,
+          InvoiceID: onInvoice ? docId : null,
+          CreditNoteID: onInvoice ? null : docId,
           AccountCode: acct.Code,
           Date: date,
           amount,
-          CurrencyRate: rate6 && rate6 > 0 ? fromUnits(rate6, 6) : invoice.CurrencyRate,
+          CurrencyRate: rate6 && rate6 > 0 ? fromUnits(rate6, 6) : target.doc.CurrencyRate,
           Reference: input.Reference ?? "",
           Status: "AUTHORISED",
-          PaymentType: invoice.Type === "ACCREC" ? "ACCRECPAYMENT" : "ACCPAYPAYMENT",
+          PaymentType: paymentType,
           IsReconciled: input.IsReconciled ?? false,
           UpdatedDateUTC: now,
         };
         data.payments[payment.PaymentID] = payment;
         settle(data, payment, now);
-        emitEvent(sandbox, account.id, "INVOICE", "UPDATE", invoice.InvoiceID);
+        emitEvent(sandbox, account.id, onInvoice ? "INVOICE" : "CREDITNOTE", "UPDATE", docId);
         return wirePayment(payment, data);
       },
     };
@@ -147,7 +201,8 @@ function deletionPlan(ctx: ApiContext<XeroData>, id: string, input: PaymentInput
       const deleted: PaymentRecord = { ...payment, Status: "DELETED", UpdatedDateUTC: now };
       data.payments[id] = deleted;
       unsettle(data, deleted, now);
-      emitEvent(sandbox, account.id, "INVOICE", "UPDATE", deleted.InvoiceID);
+      if (deleted.CreditNoteID) emitEvent(sandbox, account.id, "CREDITNOTE", "UPDATE", deleted.CreditNoteID);
+      else if (deleted.InvoiceID) emitEvent(sandbox, account.id, "INVOICE", "UPDATE", deleted.InvoiceID);
       return wirePayment(deleted, data);
     },
   };

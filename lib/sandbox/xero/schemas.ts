@@ -55,9 +55,26 @@ export const contactInput = z.looseObject({
 });
 export type ContactInput = z.output<typeof contactInput>;
 
+export const creditNoteInput = z.looseObject({
+  CreditNoteID: text,
+  Type: text,
+  CreditNoteNumber: text,
+  Reference: text,
+  Contact: contactRefInput.nullish(),
+  Date: text,
+  Status: text,
+  LineAmountTypes: text,
+  CurrencyCode: text,
+  CurrencyRate: decimal.nullish(),
+  SentToContact: flag,
+  LineItems: z.array(lineItemInput).nullish(),
+});
+export type CreditNoteInput = z.output<typeof creditNoteInput>;
+
 export const paymentInput = z.looseObject({
   PaymentID: text,
   Invoice: z.looseObject({ InvoiceID: text, InvoiceNumber: text }).nullish(),
+  CreditNote: z.looseObject({ CreditNoteID: text, CreditNoteNumber: text }).nullish(),
   Account: z.looseObject({ AccountID: text, Code: text }).nullish(),
   Date: text,
   Amount: decimal.nullish(),

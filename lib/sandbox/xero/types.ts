@@ -76,9 +76,46 @@ export type ContactRecord = {
   UpdatedDateUTC: number;
 };
 
+export const CREDIT_NOTE_TYPES = ["ACCRECCREDIT", "ACCPAYCREDIT"] as const;
+export type CreditNoteType = (typeof CREDIT_NOTE_TYPES)[number];
+
+/**
+ * A credit note: money owed back to a customer (ACCRECCREDIT) or by a supplier (ACCPAYCREDIT).
+ * It is used up by allocations to invoices (not modelled) or by cash refunds: payments against
+ * it, which lower RemainingCredit and at zero make it PAID. Statuses as invoices'.
+ * https://developer.xero.com/documentation/api/accounting/creditnotes
+ */
+export type CreditNoteRecord = {
+  CreditNoteID: string;
+  CreditNoteNumber: string;
+  Type: CreditNoteType;
+  ContactID: string;
+  /** YYYY-MM-DD */
+  Date: string;
+  Status: InvoiceStatus;
+  LineAmountTypes: LineAmountTypes;
+  LineItems: LineItemRecord[];
+  /** Cents, like every amount below. */
+  subTotal: number;
+  totalTax: number;
+  total: number;
+  remainingCredit: number;
+  CurrencyCode: string;
+  CurrencyRate: number;
+  /** YYYY-MM-DD of the refund that used up the last of it. */
+  FullyPaidOnDate: string | null;
+  Reference: string;
+  SentToContact: boolean;
+  PaymentIDs: string[];
+  UpdatedDateUTC: number;
+};
+
 export type PaymentRecord = {
   PaymentID: string;
-  InvoiceID: string;
+  /** The invoice it pays; null for a refund of a credit note. */
+  InvoiceID: string | null;
+  /** The credit note it refunds (absent in state saved before credit notes were modelled). */
+  CreditNoteID?: string | null;
   AccountCode: string;
   /** YYYY-MM-DD */
   Date: string;
@@ -87,7 +124,7 @@ export type PaymentRecord = {
   CurrencyRate: number;
   Reference: string;
   Status: "AUTHORISED" | "DELETED";
-  PaymentType: "ACCRECPAYMENT" | "ACCPAYPAYMENT";
+  PaymentType: "ACCRECPAYMENT" | "ACCPAYPAYMENT" | "ARCREDITPAYMENT" | "APCREDITPAYMENT";
   IsReconciled: boolean;
   UpdatedDateUTC: number;
 };
@@ -104,12 +141,19 @@ export type XeroData = {
   /** contactNameKey(name) → ContactID (names are unique across active contacts). */
   contactNames: Record<string, string>;
   payments: Record<string, PaymentRecord>;
+  /** Optional: state files saved before credit notes were modelled lack it. Read it through `creditNotesOf`. */
+  creditNotes?: Record<string, CreditNoteRecord>;
+  nextCreditNoteNumber?: number;
   /** By OAuth client id. */
   connections: Record<string, ConnectionRecord>;
 };
 
 export function newXeroData(): XeroData {
-  return { invoices: {}, invoiceNumbers: {}, nextInvoiceNumber: 1, contacts: {}, contactNames: {}, payments: {}, connections: {} };
+  return { invoices: {}, invoiceNumbers: {}, nextInvoiceNumber: 1, contacts: {}, contactNames: {}, payments: {}, creditNotes: {}, nextCreditNoteNumber: 1, connections: {} };
+}
+
+export function creditNotesOf(data: XeroData): Record<string, CreditNoteRecord> {
+  return (data.creditNotes ??= {});
 }
 
 /** Index keys carry a prefix, so no name or number can be "__proto__" or "constructor". */

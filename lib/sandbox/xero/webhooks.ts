@@ -1,6 +1,7 @@
 /**
  * Xero webhooks: one POST per change, `x-xero-signature` = base64 HMAC-SHA256(webhook key, raw
- * body), events of the categories INVOICE and CONTACT (a payment shows as an INVOICE UPDATE).
+ * body), events of the categories INVOICE, CONTACT and CREDITNOTE (a payment shows as an
+ * UPDATE of the invoice or credit note it pays).
  * A new subscription stays off until it passes "intent to receive": a correctly signed request
  * must get 200 and an incorrectly signed one 401, each within 5 seconds and with an empty body.
  * Failed deliveries are retried with falling frequency for 24 hours, then the webhook is
@@ -14,7 +15,7 @@ import type { Sandbox } from "../core/sandbox";
 import type { Subscription } from "../core/webhooks";
 import { eventDate } from "./dates";
 
-export type EventCategory = "INVOICE" | "CONTACT";
+export type EventCategory = "INVOICE" | "CONTACT" | "CREDITNOTE";
 export type EventType = "CREATE" | "UPDATE";
 
 /** What the sandbox adds to a core subscription: the event sequence and the verification result. */
@@ -60,7 +61,7 @@ function disableWhenExhausted(sub: Subscription): void {
 /** Sends one event to every active subscription of the tenant, asynchronously. */
 export function emitEvent<D>(sandbox: Sandbox<D>, tenantId: string, category: EventCategory, eventType: EventType, resourceId: string): void {
   for (const sub of sandbox.webhooks.subscriptions) disableWhenExhausted(sub);
-  const collection = category === "INVOICE" ? "Invoices" : "Contacts";
+  const collection = category === "INVOICE" ? "Invoices" : category === "CREDITNOTE" ? "CreditNotes" : "Contacts";
   const event = {
     resourceUrl: `https://api.xero.com/api.xro/2.0/${collection}/${resourceId}`,
     resourceId,

@@ -8,7 +8,7 @@ import { json, type SandboxResponse } from "../core/http";
 import { msDate, msDateNoOffset, ymdToDateString, ymdToMsDate } from "./dates";
 import { divRound, fromUnits, rescale, toUnits } from "./money";
 import { accountByCode } from "./org";
-import type { ContactRecord, InvoiceRecord, LineItemRecord, PaymentRecord, XeroData } from "./types";
+import { creditNotesOf, type ContactRecord, type CreditNoteRecord, type InvoiceRecord, type LineItemRecord, type PaymentRecord, type XeroData } from "./types";
 
 /** The app name Xero puts in every envelope. */
 export const PROVIDER_NAME = "Concord Sandbox";
@@ -91,6 +91,36 @@ export function wireInvoice(inv: InvoiceRecord, data: XeroData, view: InvoiceVie
   };
 }
 
+/** A credit note as GET /CreditNotes answers it: its cash refunds under Payments, no allocations (not modelled). */
+export function wireCreditNote(cn: CreditNoteRecord, data: XeroData, view: InvoiceView): Record<string, unknown> {
+  const full = !view.summaryOnly;
+  const payments = full ? cn.PaymentIDs.flatMap((id) => (data.payments[id]?.Status === "AUTHORISED" ? [paymentSummary(data.payments[id]!)] : [])) : [];
+  return {
+    Type: cn.Type,
+    CreditNoteID: cn.CreditNoteID,
+    CreditNoteNumber: cn.CreditNoteNumber,
+    Reference: cn.Reference,
+    ...(full ? { Payments: payments, Allocations: [] } : {}),
+    RemainingCredit: money(cn.remainingCredit),
+    SentToContact: cn.SentToContact,
+    CurrencyRate: cn.CurrencyRate,
+    HasAttachments: false,
+    HasErrors: false,
+    Contact: full ? contactRef(data.contacts[cn.ContactID], cn.ContactID) : { ContactID: cn.ContactID, Name: data.contacts[cn.ContactID]?.Name },
+    DateString: ymdToDateString(cn.Date),
+    Date: ymdToMsDate(cn.Date),
+    Status: cn.Status,
+    LineAmountTypes: cn.LineAmountTypes,
+    ...(view.lineItems && full ? { LineItems: cn.LineItems.map((l) => wireLine(l, view.unitdp)) } : {}),
+    SubTotal: money(cn.subTotal),
+    TotalTax: money(cn.totalTax),
+    Total: money(cn.total),
+    UpdatedDateUTC: msDate(cn.UpdatedDateUTC),
+    CurrencyCode: cn.CurrencyCode,
+    ...(cn.FullyPaidOnDate ? { FullyPaidOnDate: ymdToMsDate(cn.FullyPaidOnDate) } : {}),
+  };
+}
+
 export function wireContact(c: ContactRecord): Record<string, unknown> {
   return {
     ContactID: c.ContactID,
@@ -121,9 +151,25 @@ function bankAmount(p: PaymentRecord): number {
   return Number(divRound(BigInt(p.amount) * 1_000_000n, BigInt(rate)));
 }
 
+/**
+ * What a payment says it pays. An invoice payment names its invoice. A credit note refund names
+ * its credit note under CreditNote, as Xero's model has it, and also under Invoice (Type
+ * ACCRECCREDIT, the credit note's id as InvoiceID), as Xero's answers have been seen to carry
+ * it: clients must tell the two apart by PaymentType, never by the key.
+ */
+function paidDocument(p: PaymentRecord, data: XeroData): Record<string, unknown> {
+  if (p.CreditNoteID) {
+    const cn = creditNotesOf(data)[p.CreditNoteID];
+    if (!cn) return { CreditNote: { CreditNoteID: p.CreditNoteID } };
+    const summary = { CreditNoteNumber: cn.CreditNoteNumber, Type: cn.Type, CurrencyCode: cn.CurrencyCode, Contact: { ContactID: cn.ContactID, Name: data.contacts[cn.ContactID]?.Name } };
+    return { Invoice: { InvoiceID: cn.CreditNoteID, InvoiceNumber: cn.CreditNoteNumber, ...summary }, CreditNote: { CreditNoteID: cn.CreditNoteID, ...summary } };
+  }
+  const inv = p.InvoiceID ? data.invoices[p.InvoiceID] : undefined;
+  return { Invoice: inv ? wireInvoice(inv, data, { lineItems: false, unitdp: 2, summaryOnly: true }) : { InvoiceID: p.InvoiceID } };
+}
+
 export function wirePayment(p: PaymentRecord, data: XeroData): Record<string, unknown> {
   const account = accountByCode(p.AccountCode);
-  const inv = data.invoices[p.InvoiceID];
   return {
     PaymentID: p.PaymentID,
     Date: ymdToMsDate(p.Date),
@@ -137,7 +183,7 @@ export function wirePayment(p: PaymentRecord, data: XeroData): Record<string, un
     HasAccount: true,
     IsReconciled: p.IsReconciled,
     Account: { AccountID: account?.AccountID, Code: p.AccountCode, Name: account?.Name },
-    Invoice: inv ? wireInvoice(inv, data, { lineItems: false, unitdp: 2, summaryOnly: true }) : { InvoiceID: p.InvoiceID },
+    ...paidDocument(p, data),
     HasValidationErrors: false,
   };
 }

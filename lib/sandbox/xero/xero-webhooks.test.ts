@@ -141,4 +141,25 @@ describe("webhooks", () => {
     expect(after.failed - before.failed).toBe(1);
     expect(after.retried - before.retried).toBe(9);
   });
+
+  it("sends CREDITNOTE events for a credit note and for its cash refund", async () => {
+    const key = "xero-webhook-key-4";
+    const own = await newTenant(h.url, "Credit Note Hooks Ltd");
+    const r = await receiver(key);
+    receivers.push(r);
+    const sub = await (await fetch(`${h.url}/_sandbox/webhooks`, { method: "POST", body: JSON.stringify({ accountId: own.tenantId, url: r.url, secret: key, events: ["CREDITNOTE"] }) })).json();
+    expect(sub.status).toBe("active");
+    r.received.length = 0;
+
+    const contact = (await call(h.url, "PUT", "/api.xro/2.0/Contacts", { tenant: own, body: { Name: "Refunded Ltd" } })).body.Contacts[0];
+    const body = { Type: "ACCRECCREDIT", Contact: { ContactID: contact.ContactID }, Status: "AUTHORISED", LineAmountTypes: "NoTax", LineItems: [{ Description: "Refund", Quantity: 1, UnitAmount: 20, AccountCode: "200" }] };
+    const note = (await call(h.url, "PUT", "/api.xro/2.0/CreditNotes", { tenant: own, body })).body.CreditNotes[0];
+    await call(h.url, "PUT", "/api.xro/2.0/Payments", { tenant: own, body: { CreditNote: { CreditNoteID: note.CreditNoteID }, Account: { Code: "090" }, Date: "2026-03-10", Amount: 20 } });
+    await h.sandbox.webhooks.idle();
+
+    const got = events(r);
+    expect(got.every((e) => e.valid)).toBe(true);
+    expect(got.map((e) => `${e.eventCategory} ${e.eventType} ${e.resourceId}`)).toEqual([`CREDITNOTE CREATE ${note.CreditNoteID}`, `CREDITNOTE UPDATE ${note.CreditNoteID}`]);
+    expect(got[0]!.resourceUrl).toBe(`https://api.xero.com/api.xro/2.0/CreditNotes/${note.CreditNoteID}`);
+  });
 });
