@@ -1,6 +1,7 @@
 /** The OpenAPI document: generated from the request schemas, so it names what the code accepts. */
 import { describe, expect, it } from "vitest";
 import { INVOICE_STATUSES, invoiceListQuery } from "../invoices/schemas";
+import { ACTOR_TYPES, auditListQuery } from "../audit/schemas";
 import { openApiDocument } from "./openapi";
 
 const doc = openApiDocument("https://concord.example");
@@ -9,7 +10,7 @@ type Parameter = { name: string; in: string; required: boolean; schema: Record<s
 describe("the OpenAPI document", () => {
   it("is OpenAPI 3.1 with the v1 endpoints and bearer API keys", () => {
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(["/connections", "/invoices", "/invoices/{id}"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/audit", "/connections", "/invoices", "/invoices/{id}"]);
     expect(doc.servers[0]!.url).toBe("https://concord.example/api/v1");
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: "http", scheme: "bearer" });
   });
@@ -22,6 +23,19 @@ describe("the OpenAPI document", () => {
     expect(system.schema.enum).toEqual(["stripe", "quickbooks", "xero", "hubspot"]);
     const limit = parameters.find((p) => p.name === "limit")!;
     expect(JSON.stringify(limit.schema)).toMatch(/"maximum":200/);
+  });
+
+  it("documents the audit trail's filters and cursor pagination, and its entries", () => {
+    const parameters = doc.paths["/audit"].get.parameters as Parameter[];
+    expect(parameters.map((p) => p.name).sort()).toEqual(Object.keys(auditListQuery.shape).sort());
+    expect(parameters.map((p) => p.name)).toEqual(expect.arrayContaining(["actorType", "actor", "action", "subjectType", "subjectId", "connectionId", "correlationId", "from", "to", "q", "cursor", "limit"]));
+    expect(parameters.every((p) => p.in === "query" && p.required === false)).toBe(true);
+    expect(parameters.find((p) => p.name === "actorType")!.schema.enum).toEqual([...ACTOR_TYPES]);
+    const page = doc.components.schemas.AuditPage as { required: string[]; properties: { nextCursor: unknown; data: { items: { properties: Record<string, { type?: unknown }> } } } };
+    expect(page.required).toEqual(expect.arrayContaining(["data", "nextCursor"]));
+    const entry = page.properties.data.items.properties;
+    expect(Object.keys(entry)).toEqual(expect.arrayContaining(["id", "at", "actorType", "actorLabel", "action", "subjectType", "subjectId", "connectionId", "changes", "correlationId", "prevHash", "hash"]));
+    expect(entry.id!.type).toBe("string");
   });
 
   it("describes the responses with the same schemas the code returns", () => {

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { connectionSchema, invoiceDetailSchema, invoiceListQuery, invoicePageSchema } from "../invoices/schemas";
+import { auditListQuery, auditPageSchema } from "../audit/schemas";
 
 const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.array(z.string())).optional() }),
@@ -51,6 +52,14 @@ export function openApiDocument(serverUrl: string) {
           responses: { ...ok("InvoiceDetail"), ...errors(401, 403, 404) },
         },
       },
+      "/audit": {
+        get: {
+          operationId: "listAuditEntries",
+          summary: "The audit trail, newest first: who or what did what, to which record, through which connection, with the before/after. Needs a key whose role may view the audit trail (not VIEWER).",
+          parameters: queryParameters(auditListQuery),
+          responses: { ...ok("AuditPage"), ...errors(400, 401, 403) },
+        },
+      },
       "/connections": {
         get: {
           operationId: "listConnections",
@@ -61,7 +70,7 @@ export function openApiDocument(serverUrl: string) {
     },
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key made under Settings → API keys." } },
-      schemas: { InvoicePage: schema(invoicePageSchema), InvoiceDetail: schema(invoiceDetailSchema), Connection: schema(connectionSchema), Error: schema(errorSchema) },
+      schemas: { InvoicePage: schema(invoicePageSchema), AuditPage: schema(auditPageSchema), InvoiceDetail: schema(invoiceDetailSchema), Connection: schema(connectionSchema), Error: schema(errorSchema) },
     },
   };
 }

@@ -37,18 +37,53 @@ export function entryHash(prevHash: string | null, content: Record<string, unkno
   return createHash("sha256").update(`${prevHash ?? ""}\n${canonicalJson(content)}`).digest("hex");
 }
 
-/** Must run inside a transaction (`tx`), together with the change it records. */
-export async function recordAudit(tx: DbOrTx, input: AuditInput): Promise<void> {
+/** The stored fields an entry's hash covers (everything but id, prevHash and hash). */
+export type EntryFields = {
+  workspaceId: string;
+  at: Date;
+  actorType: ActorType;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  connectionId: string | null;
+  changes: unknown;
+  correlationId: string | null;
+};
+
+/**
+ * What an entry's hash covers, built the same way when writing (recordAudit) and when checking
+ * (verify.ts). `changes` goes through JSON as the database stores it (a Date becomes its ISO
+ * string, an undefined key disappears), so a row read back hashes to what was written.
+ */
+export function entryContent(fields: EntryFields): Record<string, unknown> {
+  return {
+    workspaceId: fields.workspaceId,
+    at: fields.at.toISOString(),
+    actorType: fields.actorType,
+    actorId: fields.actorId,
+    actorLabel: fields.actorLabel,
+    action: fields.action,
+    subjectType: fields.subjectType,
+    subjectId: fields.subjectId,
+    connectionId: fields.connectionId,
+    changes: fields.changes === undefined || fields.changes === null ? null : JSON.parse(JSON.stringify(fields.changes)),
+    correlationId: fields.correlationId,
+  };
+}
+
+/** Must run inside a transaction (`tx`), together with the change it records. Returns the new entry's id (a decimal string) and hash. */
+export async function recordAudit(tx: DbOrTx, input: AuditInput): Promise<{ id: string; hash: string }> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`audit:${input.workspaceId}`}))`;
   const last = await tx.auditEntry.findFirst({
     where: { workspaceId: input.workspaceId },
     orderBy: { id: "desc" },
     select: { hash: true },
   });
-  const at = new Date();
-  const content = {
+  const fields: EntryFields = {
     workspaceId: input.workspaceId,
-    at: at.toISOString(),
+    at: new Date(),
     actorType: input.actor.type as ActorType,
     actorId: input.actor.id ?? null,
     actorLabel: input.actor.label,
@@ -60,13 +95,10 @@ export async function recordAudit(tx: DbOrTx, input: AuditInput): Promise<void> 
     correlationId: input.correlationId ?? null,
   };
   const prevHash = last?.hash ?? null;
-  await tx.auditEntry.create({
-    data: {
-      ...content,
-      at,
-      changes: input.changes ?? undefined,
-      prevHash,
-      hash: entryHash(prevHash, content),
-    },
+  const hash = entryHash(prevHash, entryContent(fields));
+  const created = await tx.auditEntry.create({
+    data: { ...fields, changes: input.changes ?? undefined, prevHash, hash },
+    select: { id: true },
   });
+  return { id: created.id.toString(), hash };
 }

@@ -61,8 +61,13 @@ export async function getInvoice(ctx: WorkspaceContext, id: string): Promise<Inv
     where: { workspaceId: ctx.workspace.id, subjectType: "invoice", subjectId: id },
     orderBy: { id: "asc" },
     take: 200,
-    select: { at: true, action: true, actorLabel: true, connection: { select: { provider: true } } },
+    select: { at: true, action: true, actorLabel: true, connectionId: true },
   });
+  // Audit entries keep a connection's id without a foreign key (the trail outlives connections).
+  const auditConnectionIds = [...new Set(audit.map((a) => a.connectionId).filter((c): c is string => c !== null))];
+  const providerOf = new Map(
+    (auditConnectionIds.length ? await db().connection.findMany({ where: { workspaceId: ctx.workspace.id, id: { in: auditConnectionIds } }, select: { id: true, provider: true } }) : []).map((c) => [c.id, c.provider]),
+  );
 
   const history: Event[] = [];
   for (const r of invoice.externalRecords) {
@@ -82,7 +87,7 @@ export async function getInvoice(ctx: WorkspaceContext, id: string): Promise<Inv
     if (c.resolvedAt) history.push({ at: c.resolvedAt.toISOString(), kind: "conflict_resolved", system: null, text: `Conflict ${c.status.toLowerCase()}${c.reason ? `: ${c.reason}` : ""}` });
   }
   for (const a of audit) {
-    history.push({ at: a.at.toISOString(), kind: "audit", system: a.connection ? system(a.connection.provider) : null, text: `${a.action} by ${a.actorLabel}` });
+    history.push({ at: a.at.toISOString(), kind: "audit", system: a.connectionId && providerOf.has(a.connectionId) ? system(providerOf.get(a.connectionId)!) : null, text: `${a.action} by ${a.actorLabel}` });
   }
   history.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 
