@@ -9,7 +9,9 @@ export type Job =
   | { name: "concord/webhook.received"; data: { deliveryId: string; connectionId: string } }
   /** `kind` omitted: a backfill until one has finished, incremental after. */
   | { name: "concord/connection.pull"; data: { connectionId: string; kind?: "BACKFILL" | "INCREMENTAL" } }
-  | { name: "concord/invoice.changed"; data: { invoiceId: string } };
+  | { name: "concord/invoice.changed"; data: { invoiceId: string } }
+  /** `recover`: the app just started; what a stopped process left undone is picked up at once. */
+  | { name: "concord/sweep.requested"; data: { recover?: boolean } };
 
 export function inngestConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.INNGEST_EVENT_KEY || env.INNGEST_DEV || env.INNGEST_BASE_URL);
@@ -40,7 +42,19 @@ async function runInline(job: Job): Promise<void> {
     }
     case "concord/invoice.changed": {
       const { reconcileInvoice } = await import("./sync/propagate/reconcile");
-      await reconcileInvoice(job.data.invoiceId);
+      const result = await reconcileInvoice(job.data.invoiceId);
+      // An answer that changed the picture may leave more to do (a payment on an invoice just created).
+      if (result?.outcomes.some((o) => o.changed)) await enqueue([job]);
+      return;
+    }
+    case "concord/sweep.requested": {
+      const { planSweep } = await import("./sync/sweep");
+      const plan = await planSweep(new Date(), { recover: job.data.recover });
+      await enqueue([
+        ...plan.pulls.map((p) => ({ name: "concord/connection.pull" as const, data: p })),
+        ...plan.deliveries.map((d) => ({ name: "concord/webhook.received" as const, data: d })),
+        ...plan.reconciles.map((invoiceId) => ({ name: "concord/invoice.changed" as const, data: { invoiceId } })),
+      ]);
       return;
     }
   }

@@ -36,10 +36,14 @@ async function main(): Promise<void> {
   server.listen(env.PORT, env.HOST, () => {
     console.log(`Concord ready on http://${env.HOST}:${env.PORT}`);
     // A function the executor cannot honour stops the server: background jobs never run half-configured.
-    embedded?.start().catch((error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    });
+    embedded
+      ?.start()
+      // The executor keeps its runs in memory: what a stopped process left undone is finished now.
+      .then(() => embedded.executor.send([{ name: "concord/sweep.requested", data: { recover: true } }]))
+      .catch((error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exit(1);
+      });
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {

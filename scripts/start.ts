@@ -7,7 +7,6 @@
  * configuration the embedded Inngest executor runs background jobs: inside scripts/server.ts
  * for the demo, and here, next to `next dev`, for dev.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { db } from "../lib/db/client";
 import { ConfigError, inngestMode, parseEnv, requireServerEnv } from "../lib/env";
@@ -15,7 +14,8 @@ import { loopbackServeUrl, startEmbeddedInngest } from "../lib/inngest-embedded/
 import { DEMO_USER, ensureDemo } from "../lib/demo";
 import { setUpDemo, summarize, type DemoReady } from "../lib/demo-data";
 import { applyMigrations, openLocalDatabase } from "./lib/database";
-import { bin, ROOT, run, start } from "./lib/run";
+import { ensureBuild } from "./lib/build";
+import { bin, ROOT, start } from "./lib/run";
 import { startDemoSandboxes, subscribeDemoWebhooks } from "./lib/sandboxes";
 import { ensureDemoPassword, ensureLocalSecrets } from "./lib/secrets";
 import { PROVIDERS, portFor } from "../lib/sandbox";
@@ -24,22 +24,6 @@ const mode = process.argv[2];
 if (mode !== "dev" && mode !== "demo") {
   console.error("usage: tsx scripts/start.ts dev|demo");
   process.exit(2);
-}
-
-const BUILD_INPUTS = ["app", "components", "lib", "inngest", "public", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
-
-function newestMtime(entry: string): number {
-  if (!existsSync(entry)) return 0;
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(entry).reduce((newest, name) => Math.max(newest, newestMtime(path.join(entry, name))), stat.mtimeMs);
-}
-
-function buildIsStale(): boolean {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  return BUILD_INPUTS.some((entry) => newestMtime(path.join(ROOT, entry)) > built);
 }
 
 const PROVIDER_NAMES = "Stripe, QuickBooks, Xero and HubSpot";
@@ -89,10 +73,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(ROOT, base.CONCORD_DATA_DIR);
   const secrets = ensureLocalSecrets(dataDir, process.env);
   // The build needs no database: it runs while the database starts and migrates.
-  const build =
-    mode === "demo" && buildIsStale()
-      ? run(bin("next"), ["build"], { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CONCORD_SKIP_BUILD_TYPECHECK: "1" })
-      : Promise.resolve(0);
+  const build = mode === "demo" ? ensureBuild() : Promise.resolve(0);
   const database = await openLocalDatabase({ databaseUrl: base.DATABASE_URL, dataDir, port: base.EMBEDDED_DB_PORT });
   // `next dev` has no custom server to host the executor: it runs in this process and the dev
   // server's SDK is pointed at it (the demo's server.ts starts its own).
@@ -160,6 +141,8 @@ async function main(): Promise<void> {
         next.kill("SIGTERM");
         return shutdown(1);
       }
+      // The executor keeps its runs in memory: what a stopped process left undone is finished now.
+      await embeddedInngest.executor.send([{ name: "concord/sweep.requested", data: { recover: true } }]);
     }
     // Subscribed once the app answers: Xero checks the endpoint before it sends.
     if (childEnv.CONCORD_PROVIDERS === "sandbox") await subscribeDemoWebhooks(appUrl, childEnv).catch((error) => console.warn("webhook wiring failed:", error));

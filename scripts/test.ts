@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDatabase } from "../test/database";
 import { bin, run } from "./lib/run";
+import { ensureBuild } from "./lib/build";
 
 type Tally = { passed: number; failed: number };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -55,6 +56,11 @@ async function main(): Promise<number> {
     tallies.push(await check("typecheck", bin("tsc"), ["--noEmit"], base));
     tallies.push(await check("lint", bin("eslint"), ["--max-warnings", "0", "."], base));
   }
+
+  // The app's production build, made once up front: the Playwright app serves it and the restart
+  // test runs it as a process it kills. (`check` counts a failed build as a failed check.)
+  console.log("\n── build ──");
+  tallies.push((await ensureBuild(base)) === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
 
   const started = Date.now();
   const database = await createTestDatabase();

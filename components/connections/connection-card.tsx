@@ -1,7 +1,7 @@
 import type { ConnectionView } from "@/lib/connections/manage";
 import { DisconnectButton } from "./disconnect-button";
 import { SyncControls, type RunSummary } from "./sync-controls";
-import { FailedDeliveries } from "./failed-deliveries";
+import { FailedWork } from "./failed-work";
 
 const STATUS: Record<ConnectionView["status"], { text: string; style: string }> = {
   ACTIVE: { text: "Connected", style: "bg-emerald-50 text-emerald-800 ring-emerald-200" },
@@ -21,6 +21,7 @@ export function ConnectionCard({
   manage,
   run,
   failed,
+  failedPushes,
 }: {
   connection: ConnectionView;
   label: string;
@@ -28,6 +29,7 @@ export function ConnectionCard({
   manage: boolean;
   run: RunSummary;
   failed?: { count: number; lastError: string | null };
+  failedPushes?: { count: number; lastError: string | null };
 }) {
   const status = STATUS[c.status];
   return (
@@ -62,7 +64,8 @@ export function ConnectionCard({
           {c.lastError}
         </p>
       ) : null}
-      {failed ? <FailedDeliveries workspace={workspace} connectionId={c.id} count={failed.count} lastError={failed.lastError} manage={manage} /> : null}
+      {failed ? <FailedWork kind="deliveries" workspace={workspace} connectionId={c.id} count={failed.count} lastError={failed.lastError} manage={manage} /> : null}
+      {failedPushes ? <FailedWork kind="pushes" workspace={workspace} connectionId={c.id} count={failedPushes.count} lastError={failedPushes.lastError} manage={manage} /> : null}
       {c.status === "ACTIVE" ? <SyncControls workspace={workspace} connectionId={c.id} run={run} manage={manage} /> : null}
       {manage ? (
         <div className="mt-4 flex gap-2">

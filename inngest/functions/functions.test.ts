@@ -62,7 +62,7 @@ describe("sync engine functions", () => {
           handler: () => ({
             pushes: [
               { connectionId: "q1", provider: "QUICKBOOKS", kind: "record_payment", idempotencyKey: "k1" },
-              { connectionId: "h1", provider: "HUBSPOT", kind: "record_payment", idempotencyKey: "k2" },
+              { connectionId: "h1", provider: "HUBSPOT", kind: "create_invoice", idempotencyKey: "k2" },
             ],
             conflictsOpened: 1,
             skipped: 0,
@@ -74,19 +74,44 @@ describe("sync engine functions", () => {
     expect(result).toEqual({ pushes: 2, conflictsOpened: 1, skipped: 0 });
     const sent = sentBy(ctx);
     expect(sent.push).toEqual([
-      expect.objectContaining({ name: "concord/push.quickbooks", data: { invoiceId: "inv-1", connectionId: "q1", idempotencyKey: "k1" } }),
-      expect.objectContaining({ name: "concord/push.hubspot", data: { invoiceId: "inv-1", connectionId: "h1", idempotencyKey: "k2" } }),
+      expect.objectContaining({ name: "concord/push.quickbooks", data: { invoiceId: "inv-1", connectionId: "q1", idempotencyKey: "k1", kind: "record_payment" } }),
+      expect.objectContaining({ name: "concord/push.hubspot", data: { invoiceId: "inv-1", connectionId: "h1", idempotencyKey: "k2", kind: "create_invoice" } }),
     ]);
   });
 
   it("push: carries out one write and reports it; throttled per connection at the provider's limit", async () => {
     const t = new InngestTestEngine({ function: pushToQuickbooks });
-    const { result } = await t.execute({
-      events: [{ name: "concord/push.quickbooks", data: { invoiceId: "inv-1", connectionId: "q1", idempotencyKey: "k1" } }],
-      steps: [{ id: "write", handler: () => ({ done: true, externalId: "130" }) }],
+    const push = { invoiceId: "inv-1", connectionId: "q1", idempotencyKey: "k1", kind: "record_payment" };
+    const { result, ctx } = await t.execute({
+      events: [{ name: "concord/push.quickbooks", data: push }],
+      steps: [{ id: "write", handler: () => ({ done: true, externalId: "130", changed: false }) }],
     });
-    expect(result).toEqual({ done: true, externalId: "130" });
+    expect(result).toEqual({ done: true, externalId: "130", changed: false });
+    expect(sentBy(ctx)).toEqual({});
     expect(pushToQuickbooks.opts.throttle).toEqual({ limit: 10, period: "1s", key: "event.data.connectionId" });
+  });
+
+  it("push: an answer that changed the picture has the invoice reconciled again", async () => {
+    const t = new InngestTestEngine({ function: pushToQuickbooks });
+    const { ctx } = await t.execute({
+      events: [{ name: "concord/push.quickbooks", data: { invoiceId: "inv-1", connectionId: "q1", idempotencyKey: "k1", kind: "create_invoice" } }],
+      steps: [{ id: "write", handler: () => ({ done: true, externalId: "131", changed: true }) }, sendStep("reconcile")],
+    });
+    expect(sentBy(ctx).reconcile).toEqual([expect.objectContaining({ name: "concord/invoice.changed", data: { invoiceId: "inv-1" } })]);
+  });
+
+  it("push: once retries are used up, records the failed push (as a step) for a person's Retry", async () => {
+    // The SDK registers onFailure as its own function on inngest/function.failed; called here as it would be.
+    const onFailure = (pushToQuickbooks as unknown as { onFailureFn: (ctx: unknown) => Promise<unknown> }).onFailureFn;
+    const push = { invoiceId: "inv-1", connectionId: "q1", idempotencyKey: "k1", kind: "record_payment" };
+    const steps: string[] = [];
+    await onFailure({
+      event: { name: "inngest/function.failed", data: { event: { name: "concord/push.quickbooks", data: push }, error: { message: "QuickBooks: 500" } } },
+      error: new Error("QuickBooks: 500"),
+      runId: "run-1",
+      step: { run: (id: string) => (steps.push(id), Promise.resolve()) },
+    });
+    expect(steps).toEqual(["record-failure"]);
   });
 
   it("sweep: refreshes tokens, then fans out pulls and unprocessed deliveries", async () => {
@@ -94,15 +119,17 @@ describe("sync engine functions", () => {
     const { result, ctx } = await t.execute({
       events: [{ name: "inngest/scheduled.timer", data: { cron: "*/3 * * * *" } }],
       steps: [
-        { id: "plan", handler: () => ({ pulls: [{ connectionId: "c1", kind: "INCREMENTAL" }], deliveries: [{ deliveryId: "d1", connectionId: "c1" }], refreshes: ["c2"] }) },
+        { id: "plan", handler: () => ({ pulls: [{ connectionId: "c1", kind: "INCREMENTAL" }], deliveries: [{ deliveryId: "d1", connectionId: "c1" }], reconciles: ["inv-9"], refreshes: ["c2"] }) },
         { id: "refresh-c2", handler: () => ({ connectionId: "c2" }) },
         sendStep("pulls"),
         sendStep("deliveries"),
+        sendStep("reconciles-0"),
       ],
     });
-    expect(result).toEqual({ pulls: 1, deliveries: 1, refreshes: 1 });
+    expect(result).toEqual({ pulls: 1, deliveries: 1, reconciles: 1, refreshes: 1, recover: false });
     const sent = sentBy(ctx);
     expect(sent.pulls).toEqual([expect.objectContaining({ name: "concord/connection.pull", data: { connectionId: "c1", kind: "INCREMENTAL" } })]);
     expect(sent.deliveries).toEqual([expect.objectContaining({ name: "concord/webhook.received", data: { deliveryId: "d1", connectionId: "c1" } })]);
+    expect(sent["reconciles-0"]).toEqual([expect.objectContaining({ name: "concord/invoice.changed", data: { invoiceId: "inv-9" } })]);
   });
 });

@@ -2,12 +2,17 @@
  * Pushing one planned write to one connection, one function per provider so each declares its
  * provider's rate limit as a throttle keyed by connection (429s are then the exception, and the
  * HTTP layer still honours Retry-After when they come). A retried push is re-planned first, so a
- * write already made is not made again.
+ * write already made is not made again. When the provider's answer changed the picture, the
+ * invoice is reconciled again (what is left, e.g. a payment on an invoice just created, or
+ * nothing, which settles its to-do). A push that used up its retries, or that the provider
+ * refused outright, is recorded as failed, visible with a Retry action.
  */
 import { NonRetriableError } from "inngest";
+import { ProviderError } from "@/lib/connectors/errors";
 import { executeWrite } from "@/lib/sync/propagate/reconcile";
+import { recordPushFailure } from "@/lib/sync/propagate/failures";
 import { inngest } from "../client";
-import { pushRequested } from "../events";
+import { invoiceChanged, pushRequested } from "../events";
 
 type Provider = "STRIPE" | "QUICKBOOKS" | "XERO" | "HUBSPOT";
 
@@ -27,16 +32,22 @@ function pushFunction(provider: Provider) {
       triggers: [pushRequested[provider]],
       retries: 5,
       throttle: { ...THROTTLES[provider], key: "event.data.connectionId" },
+      onFailure: async ({ event, error, step, runId }) => {
+        const push = event.data.event.data;
+        await step.run("record-failure", () => recordPushFailure({ ...push, error: error.message }, runId));
+      },
     },
     async ({ event, step, runId }) => {
-      return step.run("write", async () => {
-        const outcome = await executeWrite(event.data.invoiceId, event.data.idempotencyKey, runId).catch((error: unknown) => {
-          // A provider refusing the request itself (validation) will refuse it again: no retries.
-          if (error instanceof Error && "kind" in error && (error as { kind: string }).kind === "invalid") throw new NonRetriableError(error.message, { cause: error });
+      const outcome = await step.run("write", async () => {
+        const result = await executeWrite(event.data.invoiceId, event.data.idempotencyKey, runId).catch((error: unknown) => {
+          // A provider refusing the request itself (validation) or unable to hold it will answer the same again: no retries.
+          if (error instanceof ProviderError && (error.kind === "invalid" || error.kind === "unsupported")) throw new NonRetriableError(error.message, { cause: error });
           throw error;
         });
-        return "ok" in outcome ? { done: true, externalId: outcome.externalId } : { done: false, reason: outcome.reason };
+        return "ok" in result ? { done: true, externalId: result.externalId, changed: result.changed } : { done: false, reason: result.reason, changed: false };
       });
+      if (outcome.changed) await step.sendEvent("reconcile", invoiceChanged.create({ invoiceId: event.data.invoiceId }));
+      return outcome;
     },
   );
 }

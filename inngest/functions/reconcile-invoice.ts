@@ -12,7 +12,7 @@ export const reconcileInvoice = inngest.createFunction(
   async ({ event, step }) => {
     const planned = await step.run("plan", () => planPushes(event.data.invoiceId));
     if (planned.pushes.length > 0) {
-      await step.sendEvent("push", planned.pushes.map((p) => pushRequested[p.provider].create({ invoiceId: event.data.invoiceId, connectionId: p.connectionId, idempotencyKey: p.idempotencyKey })));
+      await step.sendEvent("push", planned.pushes.map((p) => pushRequested[p.provider].create({ invoiceId: event.data.invoiceId, connectionId: p.connectionId, idempotencyKey: p.idempotencyKey, kind: p.kind })));
     }
     return { pushes: planned.pushes.length, conflictsOpened: planned.conflictsOpened, skipped: planned.skipped };
   },

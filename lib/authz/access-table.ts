@@ -78,10 +78,13 @@ export const ROUTES: Record<string, RouteEntry> = {
   "PATCH /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
   "DELETE /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
   "GET /w/[workspace]/invoices/feed": { access: "workspace:view", auth: "session", call: "/w/:workspace/invoices/feed", ok: 200, anonymous: 401 },
+  "GET /w/[workspace]/audit/feed": { access: "audit:view", auth: "session", call: "/w/:workspace/audit/feed", ok: 200, anonymous: 401 },
+  "GET /w/[workspace]/audit/export": { access: "audit:view", auth: "session", call: "/w/:workspace/audit/export?action=member", ok: 200, anonymous: 401 },
   "GET /api/v1/openapi.json": { access: "public", auth: "none", call: "/api/v1/openapi.json", ok: 200 },
   "GET /api/v1/invoices": { access: "workspace:view", auth: "api-key", call: "/api/v1/invoices", ok: 200 },
   "GET /api/v1/invoices/[id]": { access: "workspace:view", auth: "api-key", call: "/api/v1/invoices/:missingId", ok: 404 },
   "GET /api/v1/connections": { access: "workspace:view", auth: "api-key", call: "/api/v1/connections", ok: 200 },
+  "GET /api/v1/audit": { access: "audit:view", auth: "api-key", call: "/api/v1/audit", ok: 200 },
   "GET /api/v1/workspace": { access: "workspace:view", auth: "api-key", call: "/api/v1/workspace", ok: 200 },
   "GET /api/v1/members": { access: "workspace:view", auth: "api-key", call: "/api/v1/members", ok: 200 },
   "PATCH /api/v1/members/[id]": {
@@ -123,5 +126,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   "app/w/[workspace]/connections/actions.ts#disconnectAction": { access: "connections:manage", sample: { connectionId: "missing" } },
   "app/w/[workspace]/connections/actions.ts#syncNowAction": { access: "connections:manage", sample: { connectionId: "missing" } },
   "app/w/[workspace]/connections/actions.ts#retryFailedAction": { access: "connections:manage", sample: { connectionId: "missing" } },
+  "app/w/[workspace]/connections/actions.ts#retryFailedPushesAction": { access: "connections:manage", sample: { connectionId: "missing" } },
   "app/w/[workspace]/connections/actions.ts#chooseAccountAction": { access: "connections:manage", sample: { flowId: "missing", account: "x" } },
+  "app/w/[workspace]/audit/actions.ts#verifyAuditAction": { access: "audit:view", sample: {} },
 };

@@ -16,6 +16,7 @@ import { log } from "../log";
 import { appUrl } from "../urls";
 import { open, seal } from "./crypto";
 import { enqueue } from "../jobs";
+import { resumeParkedInvoices } from "../sync/resume";
 import { openTokens, sealTokens } from "./tokens";
 
 const FLOW_MINUTES = 10;
@@ -130,6 +131,12 @@ async function saveConnection(ctx: WorkspaceContext, provider: ProviderId, accou
     await enqueue([{ name: "concord/connection.pull", data: { connectionId: outcome.connectionId } }]).catch((error: unknown) =>
       log().warn({ err: error instanceof Error ? error.message : String(error) }, "first pull could not be queued; the sweep will start it"),
     );
+    // Pushes that waited for this connection resume now (the sweep would find them within the hour).
+    if (outcome.notice === "reconnected") {
+      await resumeParkedInvoices(ctx.workspace.id).catch((error: unknown) =>
+        log().warn({ err: error instanceof Error ? error.message : String(error) }, "paused pushes could not be resumed; the sweep will"),
+      );
+    }
   }
   return outcome;
 }

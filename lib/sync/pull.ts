@@ -108,7 +108,7 @@ export async function pullConnection(connectionId: string, requested?: PullKind)
     const previous = linking;
     linking = settle(
       previous.then(async () => {
-        totals.ingest = addIngest(totals.ingest, await ingestStored(connection.workspaceId, { id: connectionId, provider: connection.provider }, counts.changed));
+        totals.ingest = addIngest(totals.ingest, await ingestStored(connection.workspaceId, { id: connectionId, provider: connection.provider }, counts.changed, { markDue: kind === "INCREMENTAL" }));
       }),
     );
     await previous;

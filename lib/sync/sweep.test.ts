@@ -36,6 +36,13 @@ beforeAll(async () => {
   await delivery("exhausted", active, "FAILED", minutesAgo(10), MAX_DELIVERY_ATTEMPTS);
   await delivery("done", active, "PROCESSED", minutesAgo(10), 1);
   await delivery("pausedConnection", paused, "RECEIVED", minutesAgo(10));
+  const invoice = async (name: string, syncDueAt: Date | null) => {
+    ids[name] = (await db().invoice.create({ data: { workspaceId: owner.workspace.id, currency: "USD", totalMinor: 100n, amountDueMinor: 100n, status: "OPEN", syncDueAt } })).id;
+  };
+  await invoice("dueLongAgo", minutesAgo(5));
+  await invoice("dueJustNow", minutesAgo(0));
+  await invoice("parked", new Date(now.getTime() + 60 * 60_000));
+  await invoice("settled", null);
 });
 
 describe("the sweep", () => {
@@ -51,6 +58,19 @@ describe("the sweep", () => {
     const mine = (name: string) => plan.deliveries.some((d) => d.deliveryId === ids[name]);
     expect(["missed", "stuck", "retry"].filter(mine)).toEqual(["missed", "stuck", "retry"]);
     expect(["justArrived", "inFlight", "exhausted", "done", "pausedConnection"].filter(mine)).toEqual([]);
+  });
+
+  it("reconciles invoices whose changes have not reached the other systems, after a grace period", async () => {
+    const plan = await planSweep(now);
+    const mine = (name: string) => plan.reconciles.includes(ids[name]!);
+    expect(["dueLongAgo", "dueJustNow", "parked", "settled"].filter(mine)).toEqual(["dueLongAgo"]);
+  });
+
+  it("on recovery (the app just started), takes everything left undone at once, without grace", async () => {
+    const plan = await planSweep(now, { recover: true });
+    expect(["dueLongAgo", "dueJustNow", "parked", "settled"].filter((name) => plan.reconciles.includes(ids[name]!))).toEqual(["dueLongAgo", "dueJustNow"]);
+    const deliveries = ["missed", "justArrived", "stuck", "inFlight", "retry", "exhausted", "done"].filter((name) => plan.deliveries.some((d) => d.deliveryId === ids[name]));
+    expect(deliveries).toEqual(["missed", "justArrived", "stuck", "inFlight", "retry"]);
   });
 
   it("refreshes tokens that are about to expire", async () => {

@@ -48,7 +48,7 @@ export async function processDelivery(deliveryId: string): Promise<DeliveryOutco
       const records = (await Promise.all(hints.filter((h) => h.entity === entity).map((h) => FETCH[entity](client, h.externalId)))).filter((r): r is AnyRecord => r !== null);
       if (records.length === 0) continue;
       const stored = await upsertRecords({ workspaceId: delivery.workspaceId, connectionId: connection.id }, records.map((record) => ({ entity, record })));
-      ingest = addIngest(ingest, await ingestStored(delivery.workspaceId, { id: connection.id, provider: connection.provider as ProviderName }, stored.changed));
+      ingest = addIngest(ingest, await ingestStored(delivery.workspaceId, { id: connection.id, provider: connection.provider as ProviderName }, stored.changed, { markDue: true }));
     }
     // The invoices the delivery touched (through their records), for reconciliation.
     const ids = hints.map((h) => h.externalId);

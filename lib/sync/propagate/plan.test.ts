@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planPropagation, type PlanInput, type TargetState } from "./plan";
+import { planPropagation, syncedStateOf, type PlanInput, type TargetState } from "./plan";
 
 const invoice: PlanInput["invoice"] = {
   id: "inv-1",
@@ -21,7 +21,8 @@ function target(connectionId: string, provider: TargetState["provider"], record:
     provider,
     status: "ACTIVE",
     connectedOn: "2026-01-01",
-    record: record === null ? null : { externalId: `${connectionId}-inv`, status: "OPEN", currency: "USD", totalMinor: 10_000n, amountPaidMinor: 0n, amountDueMinor: 10_000n, ...record },
+    record: record === null ? null : { externalId: `${connectionId}-inv`, status: "OPEN", currency: "USD", totalMinor: 10_000n, amountPaidMinor: 0n, amountDueMinor: 10_000n, dueDate: "2026-07-01", ...record },
+    refunds: provider !== "HUBSPOT",
     ...over,
   };
 }
@@ -71,8 +72,8 @@ describe("planning propagation", () => {
     const plan = planPropagation(base({ targets: [target("xero", "XERO", { totalMinor: 12_000n, amountDueMinor: 12_000n }), target("qbo", "QUICKBOOKS", { currency: "EUR" })] }));
     expect(plan.writes).toEqual([]);
     expect(plan.conflicts).toEqual([
-      { kind: "CURRENCY", field: "currency", connectionId: "qbo", canonical: "USD", target: "EUR" },
-      { kind: "AMOUNT", field: "totalMinor", connectionId: "xero", canonical: "10000", target: "12000" },
+      { kind: "CURRENCY", field: "currency", connectionId: "qbo", canonical: "USD", target: "EUR", reason: expect.stringContaining("currencies") },
+      { kind: "AMOUNT", field: "totalMinor", connectionId: "xero", canonical: "10000", target: "12000", reason: expect.stringContaining("totals") },
     ]);
   });
 
@@ -94,5 +95,57 @@ describe("planning propagation", () => {
     const plan = planPropagation(base({ targets: [target("qbo", "QUICKBOOKS", {}, { status: "NEEDS_REAUTH" })] }));
     expect(plan.writes).toEqual([]);
     expect(plan.skipped).toEqual([{ connectionId: "qbo", reason: "needs reconnecting; resumes after Reconnect" }]);
+    expect(plan.paused).toBe(true);
+    expect(planPropagation(base({})).paused).toBe(false);
+  });
+
+  it("leaves a write that failed for good alone until it is retried", () => {
+    const failedKeys = ["concord:inv-1:pay-1:qbo:payment"];
+    const plan = planPropagation(base({ failedKeys }));
+    expect(plan.writes.map((w) => w.connectionId)).toEqual(["hubspot", "xero"]);
+    expect(plan.skipped).toEqual([{ connectionId: "qbo", reason: "record payment failed; waiting for Retry" }]);
+  });
+
+  it("records the source's refunds where refunds can be held, within what the target shows paid", () => {
+    const refund = { id: "ref-1", kind: "REFUND" as const, amountMinor: 4_000n, currency: "USD", paidOn: "2026-06-12", seenBy: ["stripe"] };
+    const paidEverywhere = { status: "PAID" as const, amountPaidMinor: 10_000n, amountDueMinor: 0n };
+    const plan = planPropagation(base({ payments: [{ ...stripePaid, seenBy: ["stripe", "qbo", "hubspot", "xero"] }, refund], targets: [target("qbo", "QUICKBOOKS", paidEverywhere), target("hubspot", "HUBSPOT", paidEverywhere), target("xero", "XERO", paidEverywhere)] }));
+    expect(plan.writes.map((w) => [w.kind, w.connectionId, w.idempotencyKey])).toEqual([
+      ["record_refund", "qbo", "concord:inv-1:ref-1:qbo:refund"],
+      ["record_refund", "xero", "concord:inv-1:ref-1:xero:refund"],
+    ]);
+    // Not before the payment it returns is there, and never twice.
+    const unpaid = planPropagation(base({ payments: [stripePaid, refund], targets: [target("qbo", "QUICKBOOKS", {})] }));
+    expect(unpaid.writes.map((w) => w.kind)).toEqual(["record_payment"]);
+    const seen = planPropagation(base({ payments: [{ ...stripePaid, seenBy: ["stripe", "qbo"] }, { ...refund, seenBy: ["stripe", "qbo"] }], targets: [target("qbo", "QUICKBOOKS", paidEverywhere)] }));
+    expect(seen.writes).toEqual([]);
+  });
+
+  it("raises a status conflict, not a write, when money arrived on an invoice voided on the other side", () => {
+    const voidedThere = planPropagation(base({ targets: [target("qbo", "QUICKBOOKS", { status: "VOID" })] }));
+    expect(voidedThere.writes).toEqual([]);
+    expect(voidedThere.conflicts).toEqual([expect.objectContaining({ kind: "STATUS", field: "status", connectionId: "qbo", canonical: "PAID", target: "VOID" })]);
+    const paidThere = planPropagation(base({ invoice: { ...invoice, status: "VOID" }, payments: [], targets: [target("qbo", "QUICKBOOKS", { status: "PAID", amountPaidMinor: 10_000n, amountDueMinor: 0n })] }));
+    expect(paidThere.writes).toEqual([]);
+    expect(paidThere.conflicts.map((c) => c.kind)).toEqual(["STATUS"]);
+  });
+
+  it("raises a conflict where a field moved on both sides since the last sync, and only then", () => {
+    const open = { ...invoice, status: "OPEN" as const };
+    const before = base({ invoice: open, payments: [], targets: [target("qbo", "QUICKBOOKS", {}), target("xero", "XERO", {})] });
+    const synced = syncedStateOf(before);
+    expect(synced).toEqual({ canonical: { status: "OPEN", dueDate: "2026-07-01" }, targets: { qbo: { status: "OPEN", dueDate: "2026-07-01" }, xero: { status: "OPEN", dueDate: "2026-07-01" } } });
+    // The source moved the due date and Xero moved it elsewhere: a person decides.
+    const both = planPropagation({ ...before, synced, invoice: { ...open, dueDate: "2026-07-15" }, targets: [target("qbo", "QUICKBOOKS", { dueDate: "2026-07-15" }), target("xero", "XERO", { dueDate: "2026-08-01" })] });
+    expect(both.conflicts).toEqual([expect.objectContaining({ kind: "DATE", field: "dueDate", connectionId: "xero", canonical: "2026-07-15", target: "2026-08-01", reason: "changed on both sides since the last sync" })]);
+    // Only the source moved it: no conflict (the target is behind, not in disagreement).
+    const oneSide = planPropagation({ ...before, synced, invoice: { ...open, dueDate: "2026-07-15" } });
+    expect(oneSide.conflicts).toEqual([]);
+    // Before any completed sync there is nothing to compare with.
+    expect(planPropagation({ ...before, invoice: { ...open, dueDate: "2026-07-15" }, targets: [target("xero", "XERO", { dueDate: "2026-08-01" })] }).conflicts).toEqual([]);
+    // Paid in the gateway while someone marked it partly paid in Xero by hand: both moved, to different statuses.
+    const status = planPropagation({ ...before, synced, invoice, payments: [stripePaid], targets: [target("xero", "XERO", { status: "PARTIALLY_PAID", amountPaidMinor: 2_000n, amountDueMinor: 8_000n })] });
+    expect(status.conflicts.map((c) => [c.kind, c.canonical, c.target])).toEqual([["STATUS", "PAID", "PARTIALLY_PAID"]]);
+    expect(status.writes).toEqual([]);
   });
 });

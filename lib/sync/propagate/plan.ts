@@ -6,11 +6,17 @@
  * - A payment the source of truth for payments holds and a target has not seen is recorded there
  *   (partial payments one by one), in the invoice's currency, never beyond what the target says
  *   is due (so a payment it recorded on its own is not recorded twice).
+ * - A refund the source holds is recorded where the target can hold refunds, never beyond what
+ *   the target shows paid less the refunds it already has.
  * - A canonical void voids the invoice where it is still open.
  * - A system that should hold every invoice (accounting, CRM) and lacks an issued one gets it
  *   created, unless the invoice predates the connection (history is not replayed into new tools).
- * - Where the target disagrees on what rules cannot settle (another total or currency), nothing is
- *   written to it: a conflict is raised with each system's value.
+ * - Where the target disagrees on what rules cannot settle, nothing is written to it: a conflict
+ *   is raised with each system's value. That is another total or currency; money received on an
+ *   invoice voided on the other side; and a status or due date that moved on both sides since the
+ *   last completed sync (`synced`, the values every system showed then) to different values.
+ * - A write that failed for good (`failedKeys`) waits for a person's Retry; a target that needs
+ *   reconnecting is paused (`paused`), and resumes when it is reconnected.
  * Idempotency keys come from (canonical invoice, payment, target) and the kind of write, so a
  * retried or re-planned write is the same write, whatever versions came in between.
  */
@@ -31,8 +37,18 @@ export type TargetState = {
     totalMinor: bigint;
     amountPaidMinor: bigint;
     amountDueMinor: bigint;
+    dueDate: string | null;
   } | null;
+  /** Whether refunds can be written there (HubSpot has no refund object). */
+  refunds: boolean;
 };
+
+/** What each system showed after the last completed sync, by connection, and the canonical values then. */
+export type SyncedState = {
+  canonical: SyncedValues;
+  targets: Record<string, SyncedValues>;
+};
+export type SyncedValues = { status: string; dueDate: string | null };
 
 export type CanonicalPayment = { id: string; kind: "PAYMENT" | "REFUND"; amountMinor: bigint; currency: string; paidOn: string; seenBy: string[] };
 
@@ -56,16 +72,23 @@ export type PlanInput = {
   targets: TargetState[];
   /** Systems that should hold every issued invoice (created there when missing). */
   createIn?: ProviderName[];
+  /** Idempotency keys of writes that failed for good: left alone until retried. */
+  failedKeys?: string[];
+  /** The state after the last completed sync, or null before the first. */
+  synced?: SyncedState | null;
 };
 
 export type Write =
   | { kind: "create_invoice"; connectionId: string; idempotencyKey: string }
   | { kind: "record_payment"; connectionId: string; externalId: string; paymentId: string; amountMinor: bigint; currency: string; paidOn: string; idempotencyKey: string }
+  | { kind: "record_refund"; connectionId: string; externalId: string; paymentId: string; amountMinor: bigint; currency: string; paidOn: string; idempotencyKey: string }
   | { kind: "void_invoice"; connectionId: string; externalId: string; idempotencyKey: string };
 
-export type PlannedConflict = { kind: "AMOUNT" | "CURRENCY"; field: string; connectionId: string; canonical: string; target: string };
+export type ConflictKind = "AMOUNT" | "CURRENCY" | "STATUS" | "DATE";
+export type PlannedConflict = { kind: ConflictKind; field: string; connectionId: string; canonical: string; target: string; reason: string };
 
-export type Plan = { writes: Write[]; conflicts: PlannedConflict[]; skipped: { connectionId: string; reason: string }[] };
+/** `paused`: a target waits for Reconnect, so the invoice is not settled yet. */
+export type Plan = { writes: Write[]; conflicts: PlannedConflict[]; skipped: { connectionId: string; reason: string }[]; paused: boolean };
 
 export const DEFAULT_CREATE_IN: ProviderName[] = ["QUICKBOOKS", "XERO", "HUBSPOT"];
 
@@ -74,10 +97,13 @@ const key = (...parts: (string | number)[]) => `concord:${parts.join(":")}`;
 export function planPropagation(input: PlanInput): Plan {
   const { invoice } = input;
   const createIn = new Set(input.createIn ?? DEFAULT_CREATE_IN);
-  const plan: Plan = { writes: [], conflicts: [], skipped: [] };
+  const plan: Plan = { writes: [], conflicts: [], skipped: [], paused: false };
+  const conflict = (target: TargetState, kind: ConflictKind, field: string, canonical: string, value: string, reason: string) =>
+    plan.conflicts.push({ kind, field, connectionId: target.connectionId, canonical, target: value, reason });
 
   for (const target of [...input.targets].sort((a, b) => (a.connectionId < b.connectionId ? -1 : 1))) {
     if (target.status !== "ACTIVE") {
+      if (target.status === "NEEDS_REAUTH") plan.paused = true;
       plan.skipped.push({ connectionId: target.connectionId, reason: target.status === "NEEDS_REAUTH" ? "needs reconnecting; resumes after Reconnect" : `connection ${target.status.toLowerCase()}` });
       continue;
     }
@@ -92,11 +118,21 @@ export function planPropagation(input: PlanInput): Plan {
       continue;
     }
     if (record.currency !== invoice.currency) {
-      plan.conflicts.push({ kind: "CURRENCY", field: "currency", connectionId: target.connectionId, canonical: invoice.currency, target: record.currency });
+      conflict(target, "CURRENCY", "currency", invoice.currency, record.currency, "the systems hold the invoice in different currencies");
       continue;
     }
     if (record.status !== "VOID" && invoice.status !== "VOID" && record.totalMinor !== invoice.totalMinor) {
-      plan.conflicts.push({ kind: "AMOUNT", field: "totalMinor", connectionId: target.connectionId, canonical: invoice.totalMinor.toString(), target: record.totalMinor.toString() });
+      conflict(target, "AMOUNT", "totalMinor", invoice.totalMinor.toString(), record.totalMinor.toString(), "the systems hold different totals");
+      continue;
+    }
+    const paidHere = (s: string) => s === "PAID" || s === "PARTIALLY_PAID";
+    if ((record.status === "VOID" && paidHere(invoice.status)) || (invoice.status === "VOID" && paidHere(record.status))) {
+      conflict(target, "STATUS", "status", invoice.status, record.status, "money was received on an invoice voided on the other side");
+      continue;
+    }
+    const moved = movedOnBothSides(input.synced ?? null, target, invoice);
+    if (moved) {
+      conflict(target, moved.field === "status" ? "STATUS" : "DATE", moved.field, moved.canonical ?? "", moved.target ?? "", "changed on both sides since the last sync");
       continue;
     }
     if (invoice.status === "VOID") {
@@ -107,24 +143,76 @@ export function planPropagation(input: PlanInput): Plan {
       plan.skipped.push({ connectionId: target.connectionId, reason: "void there; a voided invoice takes no payments" });
       continue;
     }
-    // Payments this target has not seen, oldest first, as long as it still shows money due.
-    let due = record.amountDueMinor;
-    for (const payment of [...input.payments].sort((a, b) => (a.paidOn < b.paidOn ? -1 : a.paidOn > b.paidOn ? 1 : a.id < b.id ? -1 : 1))) {
-      if (payment.kind !== "PAYMENT" || payment.currency !== invoice.currency) continue;
-      if (!input.paymentSource || !payment.seenBy.includes(input.paymentSource) || payment.seenBy.includes(target.connectionId)) continue;
-      if (payment.amountMinor <= 0n || payment.amountMinor > due) continue;
-      due -= payment.amountMinor;
-      plan.writes.push({
-        kind: "record_payment",
-        connectionId: target.connectionId,
-        externalId: record.externalId,
-        paymentId: payment.id,
-        amountMinor: payment.amountMinor,
-        currency: payment.currency,
-        paidOn: payment.paidOn,
-        idempotencyKey: key(invoice.id, payment.id, target.connectionId, "payment"),
-      });
-    }
+    plan.writes.push(...moneyWrites(input, target, record));
   }
+  const failed = new Set(input.failedKeys ?? []);
+  for (const write of plan.writes.filter((w) => failed.has(w.idempotencyKey))) plan.skipped.push({ connectionId: write.connectionId, reason: `${write.kind.replace("_", " ")} failed; waiting for Retry` });
+  plan.writes = plan.writes.filter((w) => !failed.has(w.idempotencyKey));
   return plan;
+}
+
+const byDate = (a: CanonicalPayment, b: CanonicalPayment) => (a.paidOn < b.paidOn ? -1 : a.paidOn > b.paidOn ? 1 : a.id < b.id ? -1 : 1);
+
+/** Payments, then refunds, the source holds and this target has not seen, oldest first, within what the target shows due (or paid). */
+function moneyWrites(input: PlanInput, target: TargetState, record: NonNullable<TargetState["record"]>): Write[] {
+  const { invoice } = input;
+  const unseen = input.payments
+    .filter((p) => p.currency === invoice.currency && p.amountMinor > 0n)
+    .filter((p) => input.paymentSource !== null && p.seenBy.includes(input.paymentSource) && !p.seenBy.includes(target.connectionId))
+    .sort(byDate);
+  const writes: Write[] = [];
+  const write = (kind: "record_payment" | "record_refund", p: CanonicalPayment): Write => ({
+    kind,
+    connectionId: target.connectionId,
+    externalId: record.externalId,
+    paymentId: p.id,
+    amountMinor: p.amountMinor,
+    currency: p.currency,
+    paidOn: p.paidOn,
+    idempotencyKey: key(invoice.id, p.id, target.connectionId, kind === "record_payment" ? "payment" : "refund"),
+  });
+  let due = record.amountDueMinor;
+  for (const payment of unseen.filter((p) => p.kind === "PAYMENT")) {
+    if (payment.amountMinor > due) continue;
+    due -= payment.amountMinor;
+    writes.push(write("record_payment", payment));
+  }
+  if (!target.refunds) return writes;
+  // What the target shows paid (before the payments planned above land there) less the refunds it holds.
+  const refundedThere = input.payments.filter((p) => p.kind === "REFUND" && p.seenBy.includes(target.connectionId)).reduce((sum, p) => sum + p.amountMinor, 0n);
+  let refundable = record.amountPaidMinor - refundedThere;
+  for (const refund of unseen.filter((p) => p.kind === "REFUND")) {
+    if (refund.amountMinor > refundable) continue;
+    refundable -= refund.amountMinor;
+    writes.push(write("record_refund", refund));
+  }
+  return writes;
+}
+
+/** QuickBooks has no drafts: its OPEN is another system's DRAFT, so statuses compare folded. */
+const folded = (status: string) => (status === "DRAFT" ? "OPEN" : status);
+
+/**
+ * A status or due date that both the source of truth (the canonical value) and this target
+ * changed since the last completed sync, to different values: a person decides which is right.
+ */
+function movedOnBothSides(synced: SyncedState | null, target: TargetState, invoice: PlanInput["invoice"]): { field: "status" | "dueDate"; canonical: string | null; target: string | null } | null {
+  const was = synced?.targets[target.connectionId];
+  const record = target.record;
+  if (!synced || !was || !record || record.status === "DELETED") return null;
+  const pairs: ["status" | "dueDate", string | null, string | null, string | null, string | null][] = [
+    ["status", folded(invoice.status), folded(synced.canonical.status), folded(record.status), folded(was.status)],
+    ["dueDate", invoice.dueDate, synced.canonical.dueDate, record.dueDate, was.dueDate],
+  ];
+  for (const [field, now, then, there, thereThen] of pairs) {
+    if (now !== then && there !== thereThen && now !== there) return { field, canonical: now, target: there };
+  }
+  return null;
+}
+
+/** The state to remember once a sync completed: what every system and the canonical invoice show now. */
+export function syncedStateOf(input: PlanInput): SyncedState {
+  const targets: Record<string, SyncedValues> = {};
+  for (const t of input.targets) if (t.record && t.record.status !== "DELETED") targets[t.connectionId] = { status: t.record.status, dueDate: t.record.dueDate };
+  return { canonical: { status: input.invoice.status, dueDate: input.invoice.dueDate }, targets };
 }

@@ -4,6 +4,11 @@
  * key, storing what the provider answered (so the next plan sees it) and writing an audit entry
  * with a summary of the request and the answer. Safe to run again at any point: a write already
  * made is recognized by its key (the provider replays it) and by the stored state (not planned).
+ *
+ * The invoice's `syncDueAt` is the durable to-do: a plan with nothing left to write clears it
+ * (and remembers what every system showed, for "changed on both sides" next time); a plan with
+ * writes keeps it set until they land; a plan blocked only by a target waiting for Reconnect
+ * parks it an hour out (lib/sync/resume.ts brings it back on Reconnect).
  */
 import { db } from "../../db";
 import type { Prisma } from "../../db/generated/client";
@@ -15,15 +20,19 @@ import type { InvoiceSnapshot, ProviderName } from "../canonical";
 import { syncRulesFor } from "../rules";
 import { ingestStored } from "../link";
 import { upsertRecords } from "../records";
-import { planPropagation, type Plan, type PlanInput, type TargetState, type Write } from "./plan";
+import { planPropagation, syncedStateOf, type Plan, type PlanInput, type SyncedState, type TargetState, type Write } from "./plan";
 
-export type WriteOutcome = { write: Write; ok: boolean; externalId: string | null; error: string | null };
+/** `changed`: the provider's answer changed the canonical picture, so the invoice is planned again. */
+export type WriteOutcome = { write: Write; ok: boolean; externalId: string | null; error: string | null; changed: boolean };
+
+/** A target blocked only by a missing Reconnect is looked at again after this long (or at once on Reconnect). */
+export const PAUSED_RECHECK_MS = 60 * 60_000;
 export type ReconcileResult = { plan: Plan; outcomes: WriteOutcome[]; conflictsOpened: number };
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Everything the planner needs, read in a few queries. */
-async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspaceId: string } | null> {
+async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspaceId: string; dueAt: Date | null } | null> {
   const invoice = await db().invoice.findUnique({
     where: { id: invoiceId },
     select: {
@@ -37,6 +46,9 @@ async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspa
       issueDate: true,
       dueDate: true,
       memo: true,
+      syncDueAt: true,
+      syncedState: true,
+      pushFailures: { select: { idempotencyKey: true } },
       customer: { select: { name: true, email: true } },
       lines: { orderBy: { position: "asc" }, select: { description: true, quantity: true, unitAmountMinor: true } },
       externalRecords: { where: { entityType: "INVOICE" }, select: { connectionId: true, externalId: true, snapshot: true } },
@@ -59,8 +71,9 @@ async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspa
       status: c.status,
       connectedOn: day(c.createdAt),
       record: r && s
-        ? { externalId: r.externalId, status: s.deleted ? "DELETED" : s.status, currency: s.currency, totalMinor: BigInt(s.totalMinor), amountPaidMinor: BigInt(s.amountPaidMinor), amountDueMinor: BigInt(s.amountDueMinor) }
+        ? { externalId: r.externalId, status: s.deleted ? "DELETED" : s.status, currency: s.currency, totalMinor: BigInt(s.totalMinor), amountPaidMinor: BigInt(s.amountPaidMinor), amountDueMinor: BigInt(s.amountDueMinor), dueDate: s.dueDate }
         : null,
+      refunds: connectorFor(c.provider.toLowerCase() as ProviderId).supportsRefunds,
     };
   });
   // The payments' source of truth: the first system in the rules' order that holds the invoice.
@@ -69,6 +82,7 @@ async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspa
   const source = rules.payments.map((p) => holders.find((t) => t.provider === p)).find(Boolean) ?? null;
   return {
     workspaceId: invoice.workspaceId,
+    dueAt: invoice.syncDueAt,
     input: {
       invoice: {
         id: invoice.id,
@@ -86,6 +100,8 @@ async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspa
       payments: invoice.payments.map((p) => ({ id: p.id, kind: p.kind, amountMinor: p.amountMinor, currency: p.currency, paidOn: day(p.paidOn), seenBy: p.externalRecords.map((e) => e.connectionId) })),
       paymentSource: source?.connectionId ?? null,
       targets,
+      failedKeys: invoice.pushFailures.map((f) => f.idempotencyKey),
+      synced: (invoice.syncedState as SyncedState | null) ?? null,
     },
   };
 }
@@ -99,6 +115,8 @@ async function carryOut(client: ProviderClient, write: Write, input: PlanInput):
   switch (write.kind) {
     case "record_payment":
       return { entity: "payment", record: await client.recordPayment({ invoiceExternalId: write.externalId, amountMinor: write.amountMinor, currency: write.currency, paidOn: write.paidOn, reference: `Concord ${write.paymentId}` }, options) };
+    case "record_refund":
+      return { entity: "payment", record: await client.recordRefund({ invoiceExternalId: write.externalId, amountMinor: write.amountMinor, currency: write.currency, refundedOn: write.paidOn, reference: `Concord ${write.paymentId}` }, options) };
     case "void_invoice":
       return { entity: "invoice", record: await client.voidInvoice(write.externalId, options) };
     case "create_invoice": {
@@ -109,24 +127,61 @@ async function carryOut(client: ProviderClient, write: Write, input: PlanInput):
   }
 }
 
-/** Open conflicts for what the plan could not settle; an open one is never raised twice. */
+/** Each system's value of a compared field, as a conflict shows it. */
+function valueOf(record: NonNullable<TargetState["record"]>, field: string): string | null {
+  switch (field) {
+    case "currency":
+      return record.currency;
+    case "totalMinor":
+      return record.totalMinor.toString();
+    case "status":
+      return record.status;
+    case "dueDate":
+      return record.dueDate;
+    default:
+      return null;
+  }
+}
+
+/** Open conflicts for what the plan could not settle, each with an audit entry; an open one is never raised twice. */
 async function raiseConflicts(workspaceId: string, invoiceId: string, plan: Plan, input: PlanInput): Promise<number> {
   if (plan.conflicts.length === 0) return 0;
   let opened = 0;
   for (const kind of [...new Set(plan.conflicts.map((c) => c.kind))]) {
     const mine = plan.conflicts.filter((c) => c.kind === kind);
-    const field = mine[0]!.field;
+    const { field, canonical, reason } = mine[0]!;
     const values = [
-      { connectionId: null, provider: "CONCORD", value: mine[0]!.canonical },
-      ...input.targets.filter((t) => t.record).map((t) => ({ connectionId: t.connectionId, provider: t.provider, externalId: t.record!.externalId, value: field === "currency" ? t.record!.currency : t.record!.totalMinor.toString() })),
+      { connectionId: null, provider: "CONCORD", value: canonical },
+      ...input.targets.filter((t) => t.record).map((t) => ({ connectionId: t.connectionId, provider: t.provider, externalId: t.record!.externalId, value: valueOf(t.record!, field) })),
     ];
-    const created = await db().conflict.createMany({
-      data: [{ workspaceId, invoiceId, kind, field, values: values as Prisma.InputJsonValue, openKey: `${kind}:${invoiceId}:${field}` }],
-      skipDuplicates: true,
+    opened += await db().$transaction(async (tx) => {
+      const created = await tx.conflict.createMany({
+        data: [{ workspaceId, invoiceId, kind, field, values: values as Prisma.InputJsonValue, openKey: `${kind}:${invoiceId}:${field}` }],
+        skipDuplicates: true,
+      });
+      if (created.count > 0) {
+        await recordAudit(tx, { workspaceId, actor: { type: "SYSTEM", label: "Sync engine" }, action: "conflict.opened", subjectType: "invoice", subjectId: invoiceId, changes: { kind, field, reason, values } as Prisma.InputJsonValue });
+      }
+      return created.count;
     });
-    opened += created.count;
   }
   return opened;
+}
+
+/**
+ * Settles the invoice's to-do after a plan: nothing left to write clears it and remembers what
+ * every system shows; writes keep it set; a paused target parks it. Only if no change marked the
+ * invoice again since it was read (`dueAt` unchanged), so a newer change is never lost.
+ */
+async function settleDue(invoiceId: string, plan: Plan, read: { input: PlanInput; dueAt: Date | null }): Promise<void> {
+  if (plan.writes.length > 0) {
+    await db().$executeRaw`UPDATE "Invoice" SET "syncDueAt" = COALESCE("syncDueAt", now() AT TIME ZONE 'UTC') WHERE id = ${invoiceId}`;
+  } else if (plan.paused) {
+    await db().$executeRaw`UPDATE "Invoice" SET "syncDueAt" = ${new Date(Date.now() + PAUSED_RECHECK_MS)} WHERE id = ${invoiceId} AND "syncDueAt" IS NOT DISTINCT FROM ${read.dueAt}`;
+  } else {
+    const synced = JSON.stringify(syncedStateOf(read.input));
+    await db().$executeRaw`UPDATE "Invoice" SET "syncDueAt" = NULL, "syncedState" = ${synced}::jsonb WHERE id = ${invoiceId} AND "syncDueAt" IS NOT DISTINCT FROM ${read.dueAt}`;
+  }
 }
 
 /** Plans an invoice's writes and opens the conflicts the rules cannot settle; null for an unknown invoice. */
@@ -135,6 +190,7 @@ export async function planReconcile(invoiceId: string): Promise<{ plan: Plan; co
   if (!read) return null;
   const plan = planPropagation(read.input);
   const conflictsOpened = await raiseConflicts(read.workspaceId, invoiceId, plan, read.input);
+  await settleDue(invoiceId, plan, read);
   return { plan, conflictsOpened, workspaceId: read.workspaceId };
 }
 
@@ -142,14 +198,13 @@ export type PlannedPush = { connectionId: string; provider: ProviderName; kind: 
 
 /** The plan as the sync engine carries it: one push per write (ids only), the conflicts opened, the targets left alone. */
 export async function planPushes(invoiceId: string): Promise<{ pushes: PlannedPush[]; conflictsOpened: number; skipped: number }> {
-  const read = await planInput(invoiceId);
-  if (!read) return { pushes: [], conflictsOpened: 0, skipped: 0 };
-  const plan = planPropagation(read.input);
-  const conflictsOpened = await raiseConflicts(read.workspaceId, invoiceId, plan, read.input);
-  const providerOf = new Map(read.input.targets.map((t) => [t.connectionId, t.provider]));
+  const planned = await planReconcile(invoiceId);
+  if (!planned) return { pushes: [], conflictsOpened: 0, skipped: 0 };
+  const { plan } = planned;
+  const providerOf = new Map(await db().connection.findMany({ where: { id: { in: plan.writes.map((w) => w.connectionId) } }, select: { id: true, provider: true } }).then((rows) => rows.map((c) => [c.id, c.provider as ProviderName])));
   return {
     pushes: plan.writes.map((w) => ({ connectionId: w.connectionId, provider: providerOf.get(w.connectionId)!, kind: w.kind, idempotencyKey: w.idempotencyKey })),
-    conflictsOpened,
+    conflictsOpened: planned.conflictsOpened,
     skipped: plan.skipped.length,
   };
 }
@@ -167,7 +222,7 @@ export async function executeWrite(invoiceId: string, idempotencyKey: string, co
   if (!write) return { skipped: true, reason: "no longer needed" };
   const connection = await db().connection.findUniqueOrThrow({ where: { id: write.connectionId }, select: { id: true, provider: true, externalAccountId: true } });
   const label = connectorFor(connection.provider.toLowerCase() as ProviderId).label;
-  const request = write.kind === "record_payment" ? { amountMinor: write.amountMinor.toString(), currency: write.currency, paidOn: write.paidOn, invoice: write.externalId } : write.kind === "void_invoice" ? { invoice: write.externalId } : { number: input.invoice.number };
+  const request = write.kind === "record_payment" || write.kind === "record_refund" ? { amountMinor: write.amountMinor.toString(), currency: write.currency, paidOn: write.paidOn, invoice: write.externalId } : write.kind === "void_invoice" ? { invoice: write.externalId } : { number: input.invoice.number };
   const audit = (action: string, changes: Prisma.InputJsonValue) =>
     db().$transaction((tx) =>
       recordAudit(tx, { workspaceId, actor: { type: "SYSTEM", label: "Sync engine" }, action, subjectType: "invoice", subjectId: invoiceId, connectionId: connection.id, changes, correlationId }),
@@ -176,11 +231,11 @@ export async function executeWrite(invoiceId: string, idempotencyKey: string, co
     const client = clientFor(connection.id, connection.provider, connection.externalAccountId);
     const answer = await carryOut(client, write, input);
     // A payment changes its invoice there too (balance, status): read it back rather than wait for a webhook.
-    const invoiceAfter = write.kind === "record_payment" ? await client.getInvoice(write.externalId) : null;
+    const invoiceAfter = write.kind === "record_payment" || write.kind === "record_refund" ? await client.getInvoice(write.externalId) : null;
     const stored = await upsertRecords({ workspaceId, connectionId: connection.id }, [...(invoiceAfter ? [{ entity: "invoice" as const, record: invoiceAfter }] : []), answer]);
-    await ingestStored(workspaceId, { id: connection.id, provider: connection.provider as ProviderName }, stored.changed);
+    const ingest = await ingestStored(workspaceId, { id: connection.id, provider: connection.provider as ProviderName }, stored.changed, { markDue: true });
     await audit(`sync.push.${write.kind}`, { request, answer: { externalId: answer.record.externalId, version: answer.record.version }, idempotencyKey });
-    return { write, ok: true, externalId: answer.record.externalId, error: null };
+    return { write, ok: true, externalId: answer.record.externalId, error: null, changed: ingest.invoiceIds.length > 0 };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await audit(`sync.push_failed.${write.kind}`, { request, error: `${label}: ${message}`.slice(0, 500), idempotencyKey });
@@ -198,7 +253,7 @@ export async function reconcileInvoice(invoiceId: string, correlationId: string 
       const outcome = await executeWrite(invoiceId, write.idempotencyKey, correlationId);
       if ("ok" in outcome) outcomes.push(outcome);
     } catch (error) {
-      outcomes.push({ write, ok: false, externalId: null, error: error instanceof Error ? error.message : String(error) });
+      outcomes.push({ write, ok: false, externalId: null, error: error instanceof Error ? error.message : String(error), changed: false });
     }
   }
   return { plan: planned.plan, outcomes, conflictsOpened: planned.conflictsOpened };

@@ -7,6 +7,7 @@ import { chooseAccount } from "@/lib/connections/connect";
 import { disconnect } from "@/lib/connections/manage";
 import { startPull } from "@/lib/sync/start";
 import { retryFailedDeliveries } from "@/lib/webhooks/failed";
+import { retryFailedPushes } from "@/lib/sync/propagate/failures";
 
 export const disconnectAction = workspaceAction(
   { permission: "connections:manage", input: z.object({ connectionId: idSchema }) },
@@ -37,5 +38,13 @@ export const retryFailedAction = workspaceAction(
   async (ctx, input) => {
     const count = await retryFailedDeliveries(ctx, input.connectionId);
     return { ok: true, data: undefined, message: count ? `Retrying ${count} webhook deliver${count === 1 ? "y" : "ies"}.` : "Nothing left to retry." };
+  },
+);
+
+export const retryFailedPushesAction = workspaceAction(
+  { permission: "connections:manage", input: z.object({ connectionId: idSchema }) },
+  async (ctx, input) => {
+    const count = await retryFailedPushes(ctx, input.connectionId);
+    return { ok: true, data: undefined, message: count ? `Retrying ${count} change${count === 1 ? "" : "s"}.` : "Nothing left to retry." };
   },
 );

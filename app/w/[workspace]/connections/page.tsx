@@ -7,6 +7,7 @@ import { availableProviders, listConnections } from "@/lib/connections/manage";
 import { NOTICES } from "@/lib/connections/notices";
 import { latestRuns } from "@/lib/sync/start";
 import { failedDeliveryCounts } from "@/lib/webhooks/failed";
+import { failedPushCounts } from "@/lib/sync/propagate/failures";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -19,7 +20,7 @@ export default async function ConnectionsPage({
 }) {
   const ctx = await workspacePage((await params).workspace, "workspace:view");
   const { notice, provider } = await searchParams;
-  const [connections, runs, failed, providers] = [await listConnections(ctx), await latestRuns(ctx), await failedDeliveryCounts(ctx), availableProviders()];
+  const [connections, runs, failed, failedPushes, providers] = [await listConnections(ctx), await latestRuns(ctx), await failedDeliveryCounts(ctx), await failedPushCounts(ctx), availableProviders()];
   const manage = can(ctx.role, "connections:manage");
   const label = providers.find((p) => p.id === provider)?.label ?? "The provider";
   const message = notice && notice in NOTICES ? NOTICES[notice as keyof typeof NOTICES] : null;
@@ -41,7 +42,7 @@ export default async function ConnectionsPage({
       ) : (
         <ul className="space-y-3" aria-label="Connected tools">
           {connections.map((c) => (
-            <ConnectionCard key={c.id} connection={c} label={providers.find((p) => p.id === c.provider)?.label ?? c.provider} workspace={ctx.workspace.slug} manage={manage} run={runs.get(c.id) ?? null} failed={failed.get(c.id)} />
+            <ConnectionCard key={c.id} connection={c} label={providers.find((p) => p.id === c.provider)?.label ?? c.provider} workspace={ctx.workspace.slug} manage={manage} run={runs.get(c.id) ?? null} failed={failed.get(c.id)} failedPushes={failedPushes.get(c.id)} />
           ))}
         </ul>
       )}
