@@ -2,6 +2,7 @@
  * Reconciling against the four sandboxes: an invoice paid in Stripe becomes paid in QuickBooks,
  * Xero and HubSpot, with exactly one payment each, and running it again writes nothing.
  */
+import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { openTokens } from "../../connections/tokens";
@@ -143,5 +144,37 @@ describe("reconciling an invoice", () => {
     await expect.poll(pushedToHubspot, { timeout: 15_000 }).toBe(1);
     await expect.poll(() => dueOf(id!), { timeout: 15_000 }).toBeNull();
     expect(await pushedToHubspot()).toBe(1);
+  });
+
+  it("records a refund made in Stripe in QuickBooks and Xero once each, and leaves HubSpot (no refunds there) alone", async () => {
+    const [id] = await openEverywhere();
+    const invoice = await db().invoice.findUniqueOrThrow({ where: { id: id! }, select: { systems: true, totalMinor: true } });
+    const stripeId = (invoice.systems as Chip[]).find((c) => c.provider === "STRIPE")!.externalId;
+    const connection = await db().connection.findUniqueOrThrow({ where: { id: state.connections.STRIPE } });
+    const url = new URL(sandboxes.STRIPE.server().url);
+    const stripe = new Stripe(openTokens(connection.tokensCiphertext!, connection.tokenKeyId!).accessToken, { host: url.hostname, port: url.port, protocol: "http" });
+    await new Promise((r) => setTimeout(r, 1_100)); // Stripe's clock has one-second resolution
+    await stripe.invoices.pay(stripeId, { payment_method: "pm_card_visa" });
+    expect(await pullConnection(state.connections.STRIPE, "INCREMENTAL")).toMatchObject({ error: null });
+    await reconcileInvoice(id!);
+    expect((await planReconcile(id!))!.plan.writes).toEqual([]);
+
+    const [payment] = (await stripe.invoicePayments.list({ invoice: stripeId })).data;
+    const refunded = invoice.totalMinor / 4n;
+    await new Promise((r) => setTimeout(r, 1_100));
+    await stripe.refunds.create({ payment_intent: payment!.payment.payment_intent as string, amount: Number(refunded) });
+    expect(await pullConnection(state.connections.STRIPE, "INCREMENTAL")).toMatchObject({ error: null });
+    const result = await reconcileInvoice(id!);
+    expect(result!.outcomes.map((o) => [o.write.kind, o.write.connectionId, o.ok, o.error])).toEqual(
+      [state.connections.QUICKBOOKS, state.connections.XERO].sort().map((c) => ["record_refund", c, true, null]),
+    );
+    expect((await planReconcile(id!))!.plan.writes).toEqual([]);
+    // The refund, seen by Stripe, QuickBooks and Xero as one canonical refund (pulled back from the sandboxes too).
+    for (const provider of ["QUICKBOOKS", "XERO"] as const) expect(await pullConnection(state.connections[provider], "INCREMENTAL")).toMatchObject({ error: null });
+    const refunds = await db().payment.findMany({ where: { invoiceId: id!, kind: "REFUND" }, select: { amountMinor: true, externalRecords: { select: { connectionId: true } } } });
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]!.amountMinor).toBe(refunded);
+    expect(new Set(refunds[0]!.externalRecords.map((r) => r.connectionId))).toEqual(new Set([state.connections.STRIPE, state.connections.QUICKBOOKS, state.connections.XERO]));
+    expect((await reconcileInvoice(id!))!.outcomes).toEqual([]);
   });
 });
