@@ -13,7 +13,7 @@ import { failedPushCounts, recordPushFailure, retryFailedPushes } from "./failur
 import { resumeParkedInvoices } from "../resume";
 import type { WorkspaceContext } from "../../authz/context";
 
-const { sandboxes, providers: PROVIDERS, state } = fourSystemsForTests({ label: "Reconcile", seed: 21, customers: 5, invoices: 16, currencies: ["USD", "EUR"], live: true });
+const { sandboxes, providers: PROVIDERS, state } = fourSystemsForTests({ label: "Reconcile", seed: 21, customers: 5, invoices: 30, currencies: ["USD", "EUR"], live: true });
 
 beforeAll(async () => {
   await Promise.all(PROVIDERS.map((p) => pullConnection(state.connections[p], "BACKFILL")));
