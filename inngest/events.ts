@@ -12,7 +12,7 @@ export const connectionPull = eventType("concord/connection.pull", { schema: z.o
 export const sweepRequested = eventType("concord/sweep.requested", { schema: z.object({ recover: z.boolean().optional() }) });
 export const invoiceChanged = eventType("concord/invoice.changed", { schema: z.object({ invoiceId: z.string() }) });
 /** One planned write for one connection; one event name per provider, so each push function declares its provider's throttle. */
-const push = z.object({ invoiceId: z.string(), connectionId: z.string(), idempotencyKey: z.string(), kind: z.enum(["create_invoice", "record_payment", "record_refund", "void_invoice"]) });
+const push = z.object({ invoiceId: z.string(), connectionId: z.string(), idempotencyKey: z.string(), kind: z.enum(["create_invoice", "record_payment", "record_refund", "void_invoice", "update_invoice"]) });
 export const pushRequested = {
   STRIPE: eventType("concord/push.stripe", { schema: push }),
   QUICKBOOKS: eventType("concord/push.quickbooks", { schema: push }),

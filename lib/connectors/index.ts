@@ -5,7 +5,7 @@
 import { hubspotConnector } from "./hubspot";
 import { quickbooksConnector } from "./quickbooks";
 import { stripeConnector } from "./stripe";
-import type { Connector, ProviderId } from "./types";
+import type { Connector, IssuedUpdates, ProviderId } from "./types";
 import { xeroConnector } from "./xero";
 
 export function connectorFor(provider: ProviderId): Connector {
@@ -33,4 +33,15 @@ export function supportsRefunds(provider: ProviderId): boolean {
   return connectorFor(provider).supportsRefunds;
 }
 
-export { PROVIDER_IDS, type ProviderId, type Connector } from "./types";
+/**
+ * What Concord can change on an issued (open) invoice in this provider, without calling it: the
+ * planner tells a person "Stripe cannot change a finalized invoice" from this rather than from a
+ * refused write. True means the provider allows it in general; an invoice's own state (void,
+ * payments applied) may still refuse it, with a typed error.
+ */
+export function canUpdateIssued(provider: ProviderId): IssuedUpdates {
+  const { dueDate, lines } = connectorFor(provider).updatesIssued;
+  return { dueDate, lines };
+}
+
+export { PROVIDER_IDS, type ProviderId, type Connector, type InvoicePatch, type IssuedUpdates } from "./types";

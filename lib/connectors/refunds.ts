@@ -8,7 +8,8 @@ import { z } from "zod";
 import { ProviderError } from "./errors";
 import type { ProviderId, RefundDraft } from "./types";
 
-const calendarDate = z
+/** A YYYY-MM-DD string that names a real day (no 30 February). */
+export const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a YYYY-MM-DD date")
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "is not a calendar date");

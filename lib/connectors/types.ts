@@ -121,6 +121,19 @@ export type RefundDraft = {
   reference: string | null;
 };
 
+/**
+ * A change to an issued invoice, as a person decided it in the conflict inbox: a new due date,
+ * new lines (replacing every line, so the total becomes theirs), or both; at least one.
+ */
+export type InvoicePatch = {
+  /** YYYY-MM-DD. */
+  dueDate?: string;
+  lines?: { description: string; quantity: string; unitAmountMinor: bigint }[];
+};
+
+/** What a provider lets Concord change on an issued (open) invoice, known without calling it. */
+export type IssuedUpdates = { dueDate: boolean; lines: boolean };
+
 export type WriteOptions = { idempotencyKey: string };
 
 /** The API client of one connection. Access tokens come from the vault through `accessToken()`. */
@@ -143,6 +156,14 @@ export interface ProviderClient {
    */
   recordRefund(draft: RefundDraft, options: WriteOptions): Promise<ExternalPayment>;
   voidInvoice(externalId: string, options: WriteOptions): Promise<ExternalInvoice>;
+  /**
+   * Applies `patch` to the invoice once per idempotency key (a repeat leaves the same state) and
+   * answers the invoice as read back after it. A patch the provider's rules refuse (a void
+   * invoice, lines on an invoice with payments, a finalized Stripe invoice) throws ProviderError
+   * "invalid" or "unsupported" with a code, and writes nothing; so does a malformed patch
+   * (code "invalid_update").
+   */
+  updateInvoice(externalId: string, patch: InvoicePatch, options: WriteOptions): Promise<ExternalInvoice>;
 }
 
 export type ClientContext = {
@@ -159,6 +180,8 @@ export interface Connector {
   label: string;
   /** Whether `recordRefund` can write a refund here; when false it throws "unsupported". */
   supportsRefunds: boolean;
+  /** Whether `updateInvoice` can change an issued (open) invoice's due date and lines here. */
+  updatesIssued: IssuedUpdates;
   oauth: {
     usesPkce: boolean;
     authorizeUrl(params: { state: string; redirectUri: string; codeChallenge: string | null }): string;

@@ -9,7 +9,7 @@ import { HubspotApi, type HubspotSettings } from "./api";
 import { COMPANY_PROPERTIES, CONTACT_PROPERTIES, INVOICE_PROPERTIES, parseCustomerExternalId, toCustomer, toInvoice, type CustomerType } from "./mappers";
 import { associationsOf, changedSince, PAGE_SIZE, readInvoice, readObject, type SearchedType, type TypeChanges } from "./reads";
 import { crmPageSchema } from "./schemas";
-import { createInvoice, recordPayment, recordRefund, voidInvoice } from "./writes";
+import { createInvoice, recordPayment, recordRefund, updateInvoice, voidInvoice } from "./writes";
 
 /**
  * HubSpot's search index trails writes by a few seconds, so a record modified just before another
@@ -107,5 +107,6 @@ export function createHubspotClient(settings: HubspotSettings, context: ClientCo
     recordPayment: (draft, options) => recordPayment(api, draft, options),
     recordRefund: (draft, options) => recordRefund(draft, options),
     voidInvoice: (externalId, options) => voidInvoice(api, externalId, options),
+    updateInvoice: (externalId, patch, options) => updateInvoice(api, externalId, patch, options),
   };
 }

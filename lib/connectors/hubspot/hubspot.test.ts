@@ -416,6 +416,21 @@ describe("writes", () => {
     await expect(client.recordPayment({ ...pay(1n, "2026-03-12", "EUR"), invoiceExternalId: other.externalId }, { idempotencyKey: "pay-6" })).rejects.toMatchObject({ details: { code: "INVOICE_VOIDED" } });
   });
 
+  it("moves the due date once (a repeat writes nothing), and refuses new lines and voided invoices without writing", async () => {
+    const portal = await newPortal("Updates Co");
+    const client = clientFor(portal);
+    const invoice = await client.createInvoice(draft({ concordId: "inv_u_1" }), { idempotencyKey: "c-u" });
+    const moved = await client.updateInvoice(invoice.externalId, { dueDate: "2026-05-15" }, { idempotencyKey: "u-1" });
+    expect(moved).toMatchObject({ dueDate: "2026-05-15", totalMinor: 36_500n, status: "OPEN" });
+    expect((await client.updateInvoice(invoice.externalId, { dueDate: "2026-05-15" }, { idempotencyKey: "u-1" })).version).toBe(moved.version);
+    await expect(client.updateInvoice(invoice.externalId, { lines: [{ description: "Hours", quantity: "1", unitAmountMinor: 1n }] }, { idempotencyKey: "u-2" })).rejects.toMatchObject({ kind: "unsupported", details: { code: "lines_unsupported" } });
+    await expect(client.updateInvoice(invoice.externalId, { dueDate: "2026-02-30" }, { idempotencyKey: "u-3" })).rejects.toMatchObject({ kind: "invalid", details: { code: "invalid_update" } });
+    await client.voidInvoice(invoice.externalId, { idempotencyKey: "v-u" });
+    await expect(client.updateInvoice(invoice.externalId, { dueDate: "2026-06-01" }, { idempotencyKey: "u-4" })).rejects.toMatchObject({ kind: "invalid", details: { code: "invoice_void" } });
+    expect(await client.getInvoice(invoice.externalId)).toMatchObject({ dueDate: "2026-05-15", status: "VOID" });
+    expect(hubspotConnector.updatesIssued).toEqual({ dueDate: true, lines: false });
+  });
+
   it("refuses refunds as unsupported, without calling HubSpot or changing the invoice", async () => {
     const portal = await newPortal("Refunds Co");
     const client = clientFor(portal);

@@ -14,6 +14,8 @@ export const hubspotConnector: Connector = {
   label: "HubSpot",
   // HubSpot invoices have no refund record: recordRefund refuses as "unsupported" (writes.ts).
   supportsRefunds: false,
+  // hs_due_date is a plain property; line items are not modelled (writes.ts).
+  updatesIssued: { dueDate: true, lines: false },
   oauth: createHubspotOAuth(() => requireSettings("hubspot")),
   webhooks: { verify: verifyHubspotWebhook, parse: parseHubspotWebhook },
   client: (context) => createHubspotClient(requireSettings("hubspot"), context),

@@ -8,7 +8,8 @@ import { createHash } from "node:crypto";
 import type { AssociationSpecAssociationCategoryEnum } from "@hubspot/api-client/lib/codegen/crm/objects/models/AssociationSpec";
 import { currencyCode, toDecimal } from "../../normalize/money";
 import { ProviderError } from "../errors";
-import type { ExternalInvoice, ExternalPayment, InvoiceDraft, PaymentDraft, RefundDraft, WriteOptions } from "../types";
+import type { ExternalInvoice, ExternalPayment, InvoiceDraft, InvoicePatch, PaymentDraft, RefundDraft, WriteOptions } from "../types";
+import { alreadyApplied, checkInvoicePatch } from "../updates";
 import { isNotFound, type HubspotApi } from "./api";
 import { findInvoiceBy, readInvoice } from "./reads";
 import {
@@ -187,4 +188,22 @@ export async function voidInvoice(api: HubspotApi, externalId: string, _options:
  */
 export function recordRefund(draft: RefundDraft, _options: WriteOptions): Promise<ExternalPayment> {
   return Promise.reject(new ProviderError("hubspot", "unsupported", `HubSpot invoices have no refund record: the refund of invoice ${draft.invoiceExternalId} is not written to HubSpot`, { code: "refunds_unsupported" }));
+}
+
+/**
+ * A new due date is a plain property update (absolute, so safe to repeat). Concord does not model
+ * HubSpot line items (the invoice's total is hs_amount_billed, see createInvoice), so new lines
+ * are refused as "unsupported" and nothing is written; so is any change to a voided invoice.
+ * https://developers.hubspot.com/docs/api-reference/crm-invoices-v3/basic/patch-crm-v3-objects-invoices-invoiceId
+ */
+export async function updateInvoice(api: HubspotApi, externalId: string, patch: InvoicePatch, _options: WriteOptions): Promise<ExternalInvoice> {
+  const update = checkInvoicePatch("hubspot", patch);
+  const { invoice } = await readForUpdate(api, externalId);
+  if (alreadyApplied(invoice, update)) return invoice;
+  if (update.lines) throw new ProviderError("hubspot", "unsupported", `Concord does not write HubSpot line items: the lines of invoice ${externalId} are left as they are`, { code: "lines_unsupported" });
+  if (invoice.status === "VOID") throw invalid(`HubSpot invoice ${externalId} is voided: Concord changes it no more`, "invoice_void");
+  await api.call({ idempotent: true }, (sdk) => sdk.objects.update("invoices", externalId, { properties: { hs_due_date: dateValue(update.dueDate!) } }));
+  const updated = await readInvoice(api, externalId);
+  if (!updated) throw new ProviderError("hubspot", "not_found", `HubSpot invoice ${externalId} disappeared after the update`);
+  return updated;
 }

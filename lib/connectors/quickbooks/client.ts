@@ -2,6 +2,7 @@
  * The QuickBooks Online API client of one connection (one realm): paged lists through the query
  * language, single reads, the CDC-based incremental feed, and the writes from writes.ts.
  * Payments are Payments (money in) and RefundReceipts that refund an invoice (money out).
+ * Invoice updates are in update.ts.
  * https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries
  */
 import type { ProviderSettings } from "../config";
@@ -24,6 +25,7 @@ import {
 } from "./mappers";
 import { createApi, mapped, unexpected } from "./request";
 import { cdcEnvelope, companyInfoEnvelope, entityEnvelope, lastUpdatedSchema, preferencesEnvelope, queryEnvelope, type EntityName } from "./schemas";
+import { createUpdate } from "./update";
 import { createWrites, type Reads } from "./writes";
 
 export type ClientOptions = {
@@ -173,5 +175,6 @@ export function createClient(settings: ProviderSettings<"quickbooks">, context: 
     },
     changes,
     ...createWrites(reads),
+    ...createUpdate(reads),
   };
 }

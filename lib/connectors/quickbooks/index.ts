@@ -16,6 +16,8 @@ export function createQuickbooksConnector(settings: () => ProviderSettings<"quic
     label: "QuickBooks Online",
     // Refunds are RefundReceipts tied to their invoice through PrivateNote (writes.ts).
     supportsRefunds: true,
+    // A sparse update changes DueDate and Line of an open invoice (update.ts).
+    updatesIssued: { dueDate: true, lines: true },
     oauth: {
       // Intuit's OAuth 2.0 server does not take PKCE; the client secret authenticates the app.
       usesPkce: false,

@@ -70,6 +70,16 @@ function invalid(message: string, code?: string): ProviderError {
   return new ProviderError("quickbooks", "invalid", message, code ? { code } : {});
 }
 
+/** A Concord line as a QuickBooks sales line of the default item; Amount is Qty × UnitPrice as QuickBooks checks it. */
+export function salesLine(line: InvoiceDraft["lines"][number], currency: string): Record<string, unknown> {
+  return {
+    DetailType: "SalesItemLineDetail",
+    Description: line.description,
+    Amount: wireAmount(lineAmountMinor(line.quantity, line.unitAmountMinor), currency),
+    SalesItemLineDetail: { ItemRef: DEFAULT_ITEM, Qty: Number(line.quantity), UnitPrice: wireAmount(line.unitAmountMinor, currency) },
+  };
+}
+
 export function invoiceBody(draft: InvoiceDraft, customerId: string): Record<string, unknown> {
   const currency = currencyCode(draft.currency);
   if (draft.lines.length === 0) throw invalid("An invoice needs at least one line");
@@ -78,12 +88,7 @@ export function invoiceBody(draft: InvoiceDraft, customerId: string): Record<str
     CurrencyRef: { value: currency },
     // Read back by crossReferenceOf; PrivateNote is internal, never shown to the customer.
     PrivateNote: crossReferenceNote(draft.concordId),
-    Line: draft.lines.map((line) => ({
-      DetailType: "SalesItemLineDetail",
-      Description: line.description,
-      Amount: wireAmount(lineAmountMinor(line.quantity, line.unitAmountMinor), currency),
-      SalesItemLineDetail: { ItemRef: DEFAULT_ITEM, Qty: Number(line.quantity), UnitPrice: wireAmount(line.unitAmountMinor, currency) },
-    })),
+    Line: draft.lines.map((line) => salesLine(line, currency)),
   };
   if (draft.number) body.DocNumber = draft.number;
   if (draft.issueDate) body.TxnDate = draft.issueDate;

@@ -17,6 +17,8 @@ export function createStripeConnector(settings: () => StripeSettings): Connector
     label: "Stripe",
     // Refunds made elsewhere become credit notes with out_of_band_amount (writes.ts).
     supportsRefunds: true,
+    // A finalized invoice's amounts are fixed in Stripe; Concord edits none (writes.ts).
+    updatesIssued: { dueDate: false, lines: false },
     oauth: {
       usesPkce: false,
       authorizeUrl: (params) => authorizeUrl(settings(), params),

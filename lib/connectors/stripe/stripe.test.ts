@@ -277,6 +277,14 @@ describe("writes and changes", () => {
     expect(await client.getInvoice(draft.id)).toBeNull();
   });
 
+  it("answers an update a finalized invoice already shows, and refuses any other without writing", async () => {
+    const inv = await client.createInvoice(draftFor("inv_c_upd"), { idempotencyKey: "concord:inv_c_upd" });
+    expect((await client.updateInvoice(inv.externalId, { dueDate: inv.dueDate! }, { idempotencyKey: "concord:upd_1" })).externalId).toBe(inv.externalId);
+    await expect(client.updateInvoice(inv.externalId, { dueDate: "2099-01-01" }, { idempotencyKey: "concord:upd_2" })).rejects.toMatchObject({ kind: "unsupported", details: { code: "finalized_invoice" } });
+    await expect(client.updateInvoice(inv.externalId, { lines: [] }, { idempotencyKey: "concord:upd_3" })).rejects.toMatchObject({ kind: "invalid", details: { code: "invalid_update" } });
+    expect(await client.getInvoice(inv.externalId)).toMatchObject({ dueDate: inv.dueDate, totalMinor: inv.totalMinor, status: "OPEN" });
+  });
+
   it("reads what changed after a start cursor, once, with deletions", async () => {
     const { accountId: fresh, tokens } = await controlAccount(h, "Changes Inc");
     const { client: c } = clientFor(fresh, tokens);

@@ -10,7 +10,8 @@ import Stripe from "stripe";
 import { currencyCode } from "../../normalize/money";
 import { ProviderError } from "../errors";
 import { checkRefundDraft } from "../refunds";
-import type { ExternalInvoice, ExternalPayment, InvoiceDraft, PaymentDraft, RefundDraft, WriteOptions } from "../types";
+import type { ExternalInvoice, ExternalPayment, InvoiceDraft, InvoicePatch, PaymentDraft, RefundDraft, WriteOptions } from "../types";
+import { alreadyApplied, checkInvoicePatch } from "../updates";
 import { fetchedStamp, toCreditNoteRefund, toInvoice, toInvoicePayment } from "./mappers";
 import { mapInvoice, PAGE_SIZE } from "./reads";
 import { creditNoteSchema, customerSchema, invoicePaymentSchema, invoiceSchema, listSchema, parse, paymentRecordSchema } from "./schemas";
@@ -225,5 +226,21 @@ export function writers(call: StripeCall) {
     return mapped;
   }
 
-  return { createInvoice, recordPayment, recordRefund, voidInvoice };
+  /**
+   * Stripe fixes the monetary values of a finalized invoice, and Concord edits no finalized Stripe
+   * invoice (the payment gateway's due date drives its own reminders, which Concord leaves to it):
+   * a patch is checked, an invoice already showing it is answered as it is, and anything else is
+   * refused as "unsupported" without a write. The planner knows
+   * this from `updatesIssued` and tells a person so instead of calling.
+   * https://docs.stripe.com/api/invoices/update
+   */
+  async function updateInvoice(externalId: string, patch: InvoicePatch, _options: WriteOptions): Promise<ExternalInvoice> {
+    const update = checkInvoicePatch("stripe", patch);
+    const answer = await call((s, o) => s.invoices.retrieve(externalId, {}, o));
+    const now = await mapInvoice(call, parse(invoiceSchema, answer, `invoice ${externalId}`), fetchedStamp(serverSeconds(answer)));
+    if (alreadyApplied(now, update)) return now;
+    throw new ProviderError("stripe", "unsupported", `Stripe invoice ${externalId} is finalized: Stripe fixes its amounts, and Concord does not edit finalized Stripe invoices`, { code: "finalized_invoice" });
+  }
+
+  return { createInvoice, recordPayment, recordRefund, voidInvoice, updateInvoice };
 }

@@ -2,7 +2,7 @@
  * The Xero API client of one connection (one organisation): paged lists, single reads and the
  * incremental pull. Sales invoices (ACCREC), the payments on them, and the sales credit notes
  * that refund them in cash (read as refunds); bills and their payments (ACCPAY) are not
- * Concord's. Writes live in writes.ts.
+ * Concord's. Writes live in writes.ts, invoice updates in update.ts.
  * https://developer.xero.com/documentation/api/accounting/invoices#get-invoices
  */
 import type { AccountingApi } from "xero-node";
@@ -12,6 +12,7 @@ import { parseAnswer, XeroApi, type XeroSettings } from "./api";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { isCustomerContact, isInvoiceRefund, isSalesInvoice, isSalesPayment, mapCreditNoteRefund, mapCustomer, mapInvoice, mapPayment, xeroInstant } from "./mappers";
 import { contactsEnvelope, creditNotesEnvelope, invoicesEnvelope, paymentsEnvelope, type XeroContact, type XeroCreditNote, type XeroInvoice, type XeroPayment } from "./schemas";
+import { updateInvoice } from "./update";
 import { createInvoice, recordPayment, recordRefund, voidInvoice, type WriteSettings } from "./writes";
 
 export type XeroClientOptions = WriteSettings & {
@@ -215,5 +216,6 @@ export function createXeroClient(settings: XeroSettings, context: ClientContext,
     recordPayment: (draft, options) => recordPayment(api, opts, draft, options),
     recordRefund: (draft, options) => recordRefund(api, opts, draft, options),
     voidInvoice: (id, options) => voidInvoice(api, id, options),
+    updateInvoice: (id, patch, options) => updateInvoice(api, opts, id, patch, options),
   };
 }

@@ -17,6 +17,8 @@ export function createXeroConnector(settings: () => XeroSettings = () => require
     label: "Xero",
     // Refunds are credit notes refunded in cash, tied to their invoice by Reference (writes.ts).
     supportsRefunds: true,
+    // POST /Invoices/{id}: the due date of an approved invoice, its lines while nothing is paid (update.ts).
+    updatesIssued: { dueDate: true, lines: true },
     oauth: {
       usesPkce: true,
       authorizeUrl: (params) => authorizeUrl(settings(), params),

@@ -116,15 +116,23 @@ async function contactIdFor(api: XeroApi, customer: InvoiceDraft["customer"], ke
  * An approved (AUTHORISED) sales invoice with Reference `concord:<id>`. Lines are NoTax: Concord's
  * lines carry no tax, and Xero adding its own would make the total differ from Concord's.
  */
+/**
+ * Concord lines as Xero line items on the sales account, refused before anything is written when
+ * Xero would have to round one (quantity × unit amount beyond 2 decimals, a quantity beyond 4).
+ */
+export function lineItemsFor(lines: InvoiceDraft["lines"], currencyCodeText: string, settings: WriteSettings): LineItem[] {
+  const exponent = exponentOf(currencyCodeText);
+  return lines.map((line, i) => {
+    const quantity = quantityParts(line.quantity, i);
+    assertTwoDecimals(quantity.digits * line.unitAmountMinor, quantity.scale + exponent, `Line ${i + 1} (${line.quantity} × ${toDecimal(line.unitAmountMinor, currencyCodeText)})`, currencyCodeText);
+    return { description: line.description, quantity: Number(line.quantity), unitAmount: exactNumber(line.unitAmountMinor, currencyCodeText), accountCode: settings.salesAccountCode };
+  });
+}
+
 export async function createInvoice(api: XeroApi, settings: WriteSettings, draft: InvoiceDraft, options: WriteOptions): Promise<ExternalInvoice> {
   const currency = xeroCurrency(draft.currency);
-  const exponent = exponentOf(draft.currency);
   if (draft.lines.length === 0) throw invalid("An invoice needs at least one line", "lines");
-  const lineItems: LineItem[] = draft.lines.map((line, i) => {
-    const quantity = quantityParts(line.quantity, i);
-    assertTwoDecimals(quantity.digits * line.unitAmountMinor, quantity.scale + exponent, `Line ${i + 1} (${line.quantity} × ${toDecimal(line.unitAmountMinor, draft.currency)})`, String(currency));
-    return { description: line.description, quantity: Number(line.quantity), unitAmount: exactNumber(line.unitAmountMinor, draft.currency), accountCode: settings.salesAccountCode };
-  });
+  const lineItems = lineItemsFor(draft.lines, String(currency), settings);
   const contactID = await contactIdFor(api, draft.customer, options.idempotencyKey);
   const invoice: Invoice = {
     type: Invoice.TypeEnum.ACCREC,
@@ -145,7 +153,7 @@ export async function createInvoice(api: XeroApi, settings: WriteSettings, draft
   return mapInvoice(created);
 }
 
-async function fetchInvoice(api: XeroApi, id: string): Promise<XeroInvoice> {
+export async function fetchInvoice(api: XeroApi, id: string): Promise<XeroInvoice> {
   const data = await api.call({ idempotent: true }, (x, t) => x.getInvoice(t, id));
   const invoice = parseAnswer(invoicesEnvelope, data, "Invoice").Invoices[0];
   if (!invoice || !isSalesInvoice(invoice)) throw new ProviderError("xero", "not_found", `Xero has no sales invoice ${id}`, { status: 404 });

@@ -2,8 +2,9 @@
  * Validates one submitted invoice against the organisation (and the objects before it in the
  * same request) and prepares its save. Xero's rules: new invoices are DRAFT, SUBMITTED or
  * AUTHORISED; DRAFT/SUBMITTED may be deleted, AUTHORISED only voided (and only without
- * payments); PAID comes from payments alone; sales invoice numbers are unique; a contact given
- * by a new name is created.
+ * payments); PAID comes from payments alone; the lines (and contact, currency, date) of an
+ * approved invoice change only without payments, its due date either way, and nothing of a PAID,
+ * VOIDED or DELETED one; sales invoice numbers are unique; a contact given by a new name is created.
  * https://developer.xero.com/documentation/api/accounting/invoices#post-invoices
  * https://developer.xero.com/documentation/api/accounting/types#invoice-status-codes
  */
@@ -124,7 +125,9 @@ export function invoicePlanner(ctx: ApiContext<XeroData>, opts: PlanOptions): (i
 
     if (existing) {
       const contentChanged = !!input.LineItems || contactId !== existing.ContactID || currency !== existing.CurrencyCode || lineAmountTypes !== existing.LineAmountTypes || date !== existing.Date;
-      if (contentChanged && LOCKED.has(existing.Status)) errors.push("Invoice not of valid status for modification");
+      // The due date of an approved invoice may change with payments on it, not once it is paid or void.
+      const dueChanged = dueDate !== existing.DueDate;
+      if ((contentChanged || dueChanged) && LOCKED.has(existing.Status)) errors.push("Invoice not of valid status for modification");
       else if (contentChanged && existing.amountPaid > 0) errors.push("This document cannot be edited as it has a payment or credit note allocated to it.");
     }
 

@@ -148,4 +148,41 @@ describe("planning propagation", () => {
     expect(status.conflicts.map((c) => [c.kind, c.canonical, c.target])).toEqual([["STATUS", "PAID", "PARTIALLY_PAID"]]);
     expect(status.writes).toEqual([]);
   });
+
+  describe("carrying out people's decisions on conflicts", () => {
+    const open = { ...invoice, status: "OPEN" as const };
+    const updatable = { label: "Xero", updates: { dueDate: true, lines: true } };
+    const frozen = { label: "Stripe", updates: { dueDate: false, lines: false } };
+    const lines = [{ description: "Work", quantity: "1", unitAmountMinor: 12_000n }];
+
+    it("writes a taken total's lines where the total differs, raises no conflict, and holds payments until totals agree", () => {
+      const plan = planPropagation(
+        base({
+          invoice: open,
+          payments: [],
+          decisions: [{ conflictId: "c1", field: "totalMinor", value: "12000", lines }],
+          targets: [target("xero", "XERO", { totalMinor: 12_000n, amountDueMinor: 12_000n }, updatable), target("qbo", "QUICKBOOKS", {}, { label: "QuickBooks", updates: { dueDate: true, lines: true } }), target("stripe", "STRIPE", {}, frozen)],
+        }),
+      );
+      expect(plan.conflicts).toEqual([]);
+      expect(plan.writes).toEqual([{ kind: "update_invoice", connectionId: "qbo", externalId: "qbo-inv", patch: { lines }, conflictId: "c1", idempotencyKey: "concord:inv-1:c1:qbo:update" }]);
+      expect(plan.skipped).toContainEqual({ connectionId: "stripe", reason: "Stripe cannot change the lines of an issued invoice" });
+      expect(plan.settled).toEqual([]);
+    });
+
+    it("settles a decision once every system holds the decided value", () => {
+      const plan = planPropagation(base({ invoice: { ...open, dueDate: "2026-08-01" }, payments: [], decisions: [{ conflictId: "c2", field: "dueDate", value: "2026-08-01", lines: null }], targets: [target("xero", "XERO", { dueDate: "2026-08-01" }, updatable), target("qbo", "QUICKBOOKS", { dueDate: "2026-08-01" }, updatable)] }));
+      expect(plan.writes).toEqual([]);
+      expect(plan.settled).toEqual(["c2"]);
+    });
+
+    it("voids where a person decided the invoice is void, and says why a voided invoice cannot come back", () => {
+      const voided = planPropagation(base({ decisions: [{ conflictId: "c3", field: "status", value: "VOID", lines: null }], targets: [target("qbo", "QUICKBOOKS", { status: "PAID", amountPaidMinor: 10_000n, amountDueMinor: 0n }, updatable)] }));
+      expect(voided.conflicts).toEqual([]);
+      expect(voided.writes).toEqual([{ kind: "void_invoice", connectionId: "qbo", externalId: "qbo-inv", idempotencyKey: "concord:inv-1:qbo:void" }]);
+      const kept = planPropagation(base({ decisions: [{ conflictId: "c4", field: "status", value: "PAID", lines: null }], targets: [target("xero", "XERO", { status: "VOID" }, updatable)] }));
+      expect(kept.conflicts).toEqual([]);
+      expect(kept.skipped).toContainEqual({ connectionId: "xero", reason: "Xero cannot reopen a voided invoice" });
+    });
+  });
 });

@@ -22,6 +22,7 @@
  */
 import type { InvoiceStatus } from "../../connectors/types";
 import type { ProviderName } from "../canonical";
+import { applyDecisions, settledDecisions, type DecidedField, type DecidedTarget, type Decision, type UpdateWrite } from "./decisions";
 
 export type TargetState = {
   connectionId: string;
@@ -41,6 +42,9 @@ export type TargetState = {
   } | null;
   /** Whether refunds can be written there (HubSpot has no refund object). */
   refunds: boolean;
+  /** The system's name for people ("QuickBooks") and what it lets Concord change on an issued invoice. */
+  label?: string;
+  updates?: { dueDate: boolean; lines: boolean };
 };
 
 /** What each system showed after the last completed sync, by connection, and the canonical values then. */
@@ -76,19 +80,22 @@ export type PlanInput = {
   failedKeys?: string[];
   /** The state after the last completed sync, or null before the first. */
   synced?: SyncedState | null;
+  /** People's decisions on this invoice's conflicts, not yet settled (./decisions.ts). */
+  decisions?: Decision[];
 };
 
 export type Write =
   | { kind: "create_invoice"; connectionId: string; idempotencyKey: string }
   | { kind: "record_payment"; connectionId: string; externalId: string; paymentId: string; amountMinor: bigint; currency: string; paidOn: string; idempotencyKey: string }
   | { kind: "record_refund"; connectionId: string; externalId: string; paymentId: string; amountMinor: bigint; currency: string; paidOn: string; idempotencyKey: string }
-  | { kind: "void_invoice"; connectionId: string; externalId: string; idempotencyKey: string };
+  | { kind: "void_invoice"; connectionId: string; externalId: string; idempotencyKey: string }
+  | UpdateWrite;
 
 export type ConflictKind = "AMOUNT" | "CURRENCY" | "STATUS" | "DATE";
 export type PlannedConflict = { kind: ConflictKind; field: string; connectionId: string; canonical: string; target: string; reason: string };
 
-/** `paused`: a target waits for Reconnect, so the invoice is not settled yet. */
-export type Plan = { writes: Write[]; conflicts: PlannedConflict[]; skipped: { connectionId: string; reason: string }[]; paused: boolean };
+/** `paused`: a target waits for Reconnect, so the invoice is not settled yet. `settled`: decisions every system now holds. */
+export type Plan = { writes: Write[]; conflicts: PlannedConflict[]; skipped: { connectionId: string; reason: string }[]; paused: boolean; settled: string[] };
 
 export const DEFAULT_CREATE_IN: ProviderName[] = ["QUICKBOOKS", "XERO", "HUBSPOT"];
 
@@ -97,7 +104,9 @@ const key = (...parts: (string | number)[]) => `concord:${parts.join(":")}`;
 export function planPropagation(input: PlanInput): Plan {
   const { invoice } = input;
   const createIn = new Set(input.createIn ?? DEFAULT_CREATE_IN);
-  const plan: Plan = { writes: [], conflicts: [], skipped: [], paused: false };
+  const plan: Plan = { writes: [], conflicts: [], skipped: [], paused: false, settled: [] };
+  const decisions = input.decisions ?? [];
+  const decidedTargets: DecidedTarget[] = [];
   const conflict = (target: TargetState, kind: ConflictKind, field: string, canonical: string, value: string, reason: string) =>
     plan.conflicts.push({ kind, field, connectionId: target.connectionId, canonical, target: value, reason });
 
@@ -117,20 +126,30 @@ export function planPropagation(input: PlanInput): Plan {
       else plan.writes.push({ kind: "create_invoice", connectionId: target.connectionId, idempotencyKey: key(invoice.id, target.connectionId, "create") });
       continue;
     }
+    let decided = new Set<DecidedField>();
+    if (decisions.length > 0) {
+      const held: DecidedTarget = { connectionId: target.connectionId, label: target.label ?? target.provider, updates: target.updates ?? { dueDate: false, lines: false }, record: { ...record, status: record.status } };
+      decidedTargets.push(held);
+      const outcome = applyDecisions(invoice.id, decisions, held);
+      plan.writes.push(...outcome.writes);
+      plan.skipped.push(...outcome.skipped);
+      decided = outcome.decided;
+      if (outcome.pendingTotal) continue;
+    }
     if (record.currency !== invoice.currency) {
-      conflict(target, "CURRENCY", "currency", invoice.currency, record.currency, "the systems hold the invoice in different currencies");
+      if (!decided.has("currency")) conflict(target, "CURRENCY", "currency", invoice.currency, record.currency, "the systems hold the invoice in different currencies");
       continue;
     }
     if (record.status !== "VOID" && invoice.status !== "VOID" && record.totalMinor !== invoice.totalMinor) {
-      conflict(target, "AMOUNT", "totalMinor", invoice.totalMinor.toString(), record.totalMinor.toString(), "the systems hold different totals");
+      if (!decided.has("totalMinor")) conflict(target, "AMOUNT", "totalMinor", invoice.totalMinor.toString(), record.totalMinor.toString(), "the systems hold different totals");
       continue;
     }
     const paidHere = (s: string) => s === "PAID" || s === "PARTIALLY_PAID";
     if ((record.status === "VOID" && paidHere(invoice.status)) || (invoice.status === "VOID" && paidHere(record.status))) {
-      conflict(target, "STATUS", "status", invoice.status, record.status, "money was received on an invoice voided on the other side");
+      if (!decided.has("status")) conflict(target, "STATUS", "status", invoice.status, record.status, "money was received on an invoice voided on the other side");
       continue;
     }
-    const moved = movedOnBothSides(input.synced ?? null, target, invoice);
+    const moved = movedOnBothSides(input.synced ?? null, target, invoice, decided);
     if (moved) {
       conflict(target, moved.field === "status" ? "STATUS" : "DATE", moved.field, moved.canonical ?? "", moved.target ?? "", "changed on both sides since the last sync");
       continue;
@@ -145,6 +164,9 @@ export function planPropagation(input: PlanInput): Plan {
     }
     plan.writes.push(...moneyWrites(input, target, record));
   }
+  // A write planned twice (a decided void and the canonical void) is one write.
+  plan.writes = plan.writes.filter((w, i) => plan.writes.findIndex((o) => o.idempotencyKey === w.idempotencyKey) === i);
+  plan.settled = decisions.length > 0 ? settledDecisions(decisions, decidedTargets) : [];
   const failed = new Set(input.failedKeys ?? []);
   for (const write of plan.writes.filter((w) => failed.has(w.idempotencyKey))) plan.skipped.push({ connectionId: write.connectionId, reason: `${write.kind.replace("_", " ")} failed; waiting for Retry` });
   plan.writes = plan.writes.filter((w) => !failed.has(w.idempotencyKey));
@@ -196,7 +218,7 @@ const folded = (status: string) => (status === "DRAFT" ? "OPEN" : status);
  * A status or due date that both the source of truth (the canonical value) and this target
  * changed since the last completed sync, to different values: a person decides which is right.
  */
-function movedOnBothSides(synced: SyncedState | null, target: TargetState, invoice: PlanInput["invoice"]): { field: "status" | "dueDate"; canonical: string | null; target: string | null } | null {
+function movedOnBothSides(synced: SyncedState | null, target: TargetState, invoice: PlanInput["invoice"], decided: Set<DecidedField>): { field: "status" | "dueDate"; canonical: string | null; target: string | null } | null {
   const was = synced?.targets[target.connectionId];
   const record = target.record;
   if (!synced || !was || !record || record.status === "DELETED") return null;
@@ -205,6 +227,7 @@ function movedOnBothSides(synced: SyncedState | null, target: TargetState, invoi
     ["dueDate", invoice.dueDate, synced.canonical.dueDate, record.dueDate, was.dueDate],
   ];
   for (const [field, now, then, there, thereThen] of pairs) {
+    if (decided.has(field)) continue;
     if (now !== then && there !== thereThen && now !== there) return { field, canonical: now, target: there };
   }
   return null;

@@ -13,7 +13,7 @@
 import { db } from "../../db";
 import type { Prisma } from "../../db/generated/client";
 import { recordAudit } from "../../audit/record";
-import { connectorFor } from "../../connectors";
+import { canUpdateIssued, connectorFor } from "../../connectors";
 import type { ExternalInvoice, ExternalPayment, InvoiceStatus, ProviderClient, ProviderId } from "../../connectors/types";
 import { accessToken } from "../../connections/tokens";
 import type { InvoiceSnapshot, ProviderName } from "../canonical";
@@ -21,6 +21,7 @@ import { syncRulesFor } from "../rules";
 import { ingestStored } from "../link";
 import { upsertRecords } from "../records";
 import { planPropagation, syncedStateOf, type Plan, type PlanInput, type SyncedState, type TargetState, type Write } from "./plan";
+import { decisionsOf } from "./decisions-read";
 
 /** `changed`: the provider's answer changed the canonical picture, so the invoice is planned again. */
 export type WriteOutcome = { write: Write; ok: boolean; externalId: string | null; error: string | null; changed: boolean };
@@ -74,6 +75,8 @@ async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspa
         ? { externalId: r.externalId, status: s.deleted ? "DELETED" : s.status, currency: s.currency, totalMinor: BigInt(s.totalMinor), amountPaidMinor: BigInt(s.amountPaidMinor), amountDueMinor: BigInt(s.amountDueMinor), dueDate: s.dueDate }
         : null,
       refunds: connectorFor(c.provider.toLowerCase() as ProviderId).supportsRefunds,
+      label: connectorFor(c.provider.toLowerCase() as ProviderId).label,
+      updates: canUpdateIssued(c.provider.toLowerCase() as ProviderId),
     };
   });
   // The payments' source of truth: the first system in the rules' order that holds the invoice.
@@ -101,6 +104,7 @@ async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspa
       paymentSource: source?.connectionId ?? null,
       targets,
       failedKeys: invoice.pushFailures.map((f) => f.idempotencyKey),
+      decisions: await decisionsOf(invoice.id, invoice.externalRecords, invoice.lines),
       synced: (invoice.syncedState as SyncedState | null) ?? null,
     },
   };
@@ -119,6 +123,8 @@ async function carryOut(client: ProviderClient, write: Write, input: PlanInput):
       return { entity: "payment", record: await client.recordRefund({ invoiceExternalId: write.externalId, amountMinor: write.amountMinor, currency: write.currency, refundedOn: write.paidOn, reference: `Concord ${write.paymentId}` }, options) };
     case "void_invoice":
       return { entity: "invoice", record: await client.voidInvoice(write.externalId, options) };
+    case "update_invoice":
+      return { entity: "invoice", record: await client.updateInvoice(write.externalId, write.patch, options) };
     case "create_invoice": {
       const i = input.invoice;
       const draft = { concordId: i.id, number: i.number, customer: { externalId: null, name: i.customer?.name ?? "Unknown customer", email: i.customer?.email ?? null }, currency: i.currency, issueDate: i.issueDate, dueDate: i.dueDate, memo: i.memo, lines: i.lines };
@@ -184,12 +190,19 @@ async function settleDue(invoiceId: string, plan: Plan, read: { input: PlanInput
   }
 }
 
+/** Decisions every system now holds stop steering: marked settled on their conflict's resolution. */
+async function settleDecisions(conflictIds: string[]): Promise<void> {
+  if (conflictIds.length === 0) return;
+  await db().$executeRaw`UPDATE "Conflict" SET resolution = resolution || jsonb_build_object('settledAt', to_jsonb(now())) WHERE id = ANY(${conflictIds}::text[]) AND NOT (resolution ? 'settledAt')`;
+}
+
 /** Plans an invoice's writes and opens the conflicts the rules cannot settle; null for an unknown invoice. */
 export async function planReconcile(invoiceId: string): Promise<{ plan: Plan; conflictsOpened: number; workspaceId: string } | null> {
   const read = await planInput(invoiceId);
   if (!read) return null;
   const plan = planPropagation(read.input);
   const conflictsOpened = await raiseConflicts(read.workspaceId, invoiceId, plan, read.input);
+  await settleDecisions(plan.settled);
   await settleDue(invoiceId, plan, read);
   return { plan, conflictsOpened, workspaceId: read.workspaceId };
 }
@@ -222,7 +235,7 @@ export async function executeWrite(invoiceId: string, idempotencyKey: string, co
   if (!write) return { skipped: true, reason: "no longer needed" };
   const connection = await db().connection.findUniqueOrThrow({ where: { id: write.connectionId }, select: { id: true, provider: true, externalAccountId: true } });
   const label = connectorFor(connection.provider.toLowerCase() as ProviderId).label;
-  const request = write.kind === "record_payment" || write.kind === "record_refund" ? { amountMinor: write.amountMinor.toString(), currency: write.currency, paidOn: write.paidOn, invoice: write.externalId } : write.kind === "void_invoice" ? { invoice: write.externalId } : { number: input.invoice.number };
+  const request = write.kind === "update_invoice" ? { invoice: write.externalId, patch: JSON.parse(JSON.stringify(write.patch, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) } : write.kind === "record_payment" || write.kind === "record_refund" ? { amountMinor: write.amountMinor.toString(), currency: write.currency, paidOn: write.paidOn, invoice: write.externalId } : write.kind === "void_invoice" ? { invoice: write.externalId } : { number: input.invoice.number };
   const audit = (action: string, changes: Prisma.InputJsonValue) =>
     db().$transaction((tx) =>
       recordAudit(tx, { workspaceId, actor: { type: "SYSTEM", label: "Sync engine" }, action, subjectType: "invoice", subjectId: invoiceId, connectionId: connection.id, changes, correlationId }),
