@@ -76,8 +76,12 @@ export const ENTERED_VALUE: Record<string, z.ZodType<string, string>> = {
   customerName: z.string().trim().min(1, "Enter the customer's name.").max(200),
 };
 
-/** The fields a value can be typed in for. */
-export const ENTERABLE_FIELDS = Object.keys(ENTERED_VALUE);
+/**
+ * The fields a value can be typed in for. A total or a currency is taken from a system, never
+ * typed: a total is made of lines, which only a system's lines can carry to the others, and no
+ * system changes the currency of an issued invoice.
+ */
+export const ENTERABLE_FIELDS: readonly string[] = ["dueDate", "status", "customerName"];
 
 // ───────────────────────────── Resolve input ─────────────────────────────
 
@@ -86,7 +90,7 @@ const version = z.coerce.number().int().min(1).describe("The conflict's `version
 /** The resolve variants, with `extra` fields in each (a conflict id for server actions). */
 function resolveVariants<E extends z.ZodRawShape>(extra: E) {
   return z.discriminatedUnion("action", [
-    z.strictObject({ ...extra, action: z.literal("take"), source: z.string().trim().min(1).max(64).describe('The connection id whose value to take, or "CONCORD".'), version }),
+    z.strictObject({ ...extra, action: z.literal("take"), source: z.string().trim().min(1).max(300).describe('The `source` of the row whose value to take: a connection id, or "CONCORD".'), version }),
     z.strictObject({ ...extra, action: z.literal("enter"), value: z.string().trim().min(1, "Enter a value.").max(200).describe("The value, checked against the conflict's field: totalMinor an integer of minor units, dueDate YYYY-MM-DD, currency ISO 4217, status an invoice status."), version }),
     z.strictObject({ ...extra, action: z.literal("merge"), version }),
     z.strictObject({ ...extra, action: z.literal("confirm"), version }),
@@ -105,7 +109,7 @@ export const resolveActionInput = resolveVariants({ conflictId: z.string().min(1
 /** Bulk: the same decision on several conflicts, each with the version the person saw. */
 const bulkItems = z.array(z.strictObject({ id: z.string().min(1).max(64), version: z.coerce.number().int().min(1) })).min(1).max(200);
 export const bulkInput = z.discriminatedUnion("action", [
-  z.strictObject({ action: z.literal("take"), source: z.string().trim().min(1).max(64), items: bulkItems }),
+  z.strictObject({ action: z.literal("take"), source: z.string().trim().min(1).max(300), items: bulkItems }),
   z.strictObject({ action: z.literal("ignore"), reason: z.string().trim().min(3, "Say why, in at least 3 characters.").max(500, "Keep the reason under 500 characters."), items: bulkItems }),
 ]);
 export type BulkInput = z.output<typeof bulkInput>;
@@ -116,7 +120,7 @@ const systemOrConcord = z.enum(["concord", ...SYSTEMS]);
 
 export const valueRowSchema = z.object({
   system: systemOrConcord,
-  /** What `take` names: the connection id, or "CONCORD". */
+  /** What `take` names: the connection id (`<connection id>/<external id>` where one system holds two records here), or "CONCORD". */
   source: z.string(),
   connectionId: z.string().nullable(),
   externalId: z.string().nullable(),
@@ -126,8 +130,9 @@ export const valueRowSchema = z.object({
 export type ValueRow = z.infer<typeof valueRowSchema>;
 
 export const pushSchema = z.object({
-  state: z.enum(["pending", "done", "failed"]).describe("pending: the sync engine has not finished; done: every system was written or already agreed; failed: a push failed (see `error`)."),
+  state: z.enum(["pending", "done", "failed"]).describe("pending: the sync engine has not finished; done: nothing is left to write (see `notes` for systems that could not take the value); failed: a push failed (see `error`)."),
   error: z.string().nullable(),
+  notes: z.array(z.string()).describe("Systems left as they are, and why."),
   pushes: z.array(
     z.object({ connectionId: z.string().nullable(), system: z.enum(SYSTEMS).nullable(), action: z.string(), ok: z.boolean(), error: z.string().nullable(), at: z.string() }),
   ),
@@ -142,6 +147,8 @@ export const conflictSchema = z.object({
   version: z.number().int(),
   createdAt: z.string(),
   invoice: invoiceSummarySchema.nullable(),
+  customer: z.object({ id: z.string(), name: z.string() }).nullable().describe("CUSTOMER: the canonical customer whose name the systems spell differently."),
+  reason: z.string().nullable().describe("Why the engine raised it, or why a person ignored it."),
   rows: z.array(valueRowSchema).describe("Field conflicts: each system's value, Concord's first."),
   match: z
     .object({
@@ -154,7 +161,8 @@ export const conflictSchema = z.object({
   actions: z.array(z.enum(RESOLVE_ACTIONS)).describe("What can be done with this conflict now."),
   resolution: z
     .object({
-      action: z.enum(RESOLVE_ACTIONS),
+      action: z.enum([...RESOLVE_ACTIONS, "auto"]).describe("`auto`: settled by an auto-resolution rule (see `rule`)."),
+      rule: z.string().nullable(),
       source: z.string().nullable(),
       value: z.string().nullable(),
       decidedValue: z.unknown(),
@@ -162,7 +170,6 @@ export const conflictSchema = z.object({
       settledAt: z.string().nullable().describe("When every system held the decided value."),
     })
     .nullable(),
-  reason: z.string().nullable(),
   resolvedAt: z.string().nullable(),
   push: pushSchema.nullable().describe("After a resolution: how the sync engine carried it to the other systems."),
 });

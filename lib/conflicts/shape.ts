@@ -6,7 +6,7 @@
  * the inbox offers is exactly what the resolver accepts.
  */
 import type { ConflictKind, ResolveActionName, ValueRow } from "./schemas";
-import { ENTERED_VALUE } from "./schemas";
+import { ENTERABLE_FIELDS } from "./schemas";
 
 export type StoredConflict = {
   kind: ConflictKind;
@@ -33,12 +33,15 @@ export function valueRows(values: unknown): ValueRow[] {
   const canonical = rows.find((r) => r.provider === CONCORD);
   const ordered = canonical ? [canonical, ...rows.filter((r) => r !== canonical)] : rows;
   const canonicalValue = canonical ? str(canonical.value) : null;
+  // A connection with two records here (two customer records in one system) names each by record.
+  const seen = new Map<string, number>();
+  for (const r of ordered) if (str(r.connectionId)) seen.set(str(r.connectionId)!, (seen.get(str(r.connectionId)!) ?? 0) + 1);
   return ordered.map((r) => {
     const connectionId = str(r.connectionId);
     const value = str(r.value);
     return {
       system: systemOf(r.provider),
-      source: connectionId ?? CONCORD,
+      source: connectionId ? ((seen.get(connectionId) ?? 0) > 1 ? `${connectionId}/${str(r.externalId)}` : connectionId) : CONCORD,
       connectionId,
       externalId: str(r.externalId),
       value,
@@ -67,7 +70,7 @@ export function availableActions(c: StoredConflict): ResolveActionName[] {
   const actions: ResolveActionName[] = [];
   const rows = valueRows(c.values);
   if (rows.some((r) => r.value !== null)) actions.push("take");
-  if (rows.length > 0 && c.field && c.field in ENTERED_VALUE) actions.push("enter");
+  if (rows.length > 0 && c.field && ENTERABLE_FIELDS.includes(c.field)) actions.push("enter");
   const match = matchOf(c.kind, c.values);
   if (match && c.kind === "DUPLICATE") actions.push("merge");
   if (match && c.kind === "POSSIBLE_MATCH") actions.push("confirm", "reject");

@@ -85,8 +85,10 @@ async function realDelivery(provider: ProviderId): Promise<{ delivery: Captured;
   });
   const client = connectorFor(provider).client({ accountId: account.accountId, accessToken: async () => account.accessToken, connectionKey: `intake-${provider}-${account.accountId}` });
   const before = captured.length;
+  // Stripe takes no due date in the past: dates relative to today keep the test true on any day.
+  const daysFromToday = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
   await client.createInvoice(
-    { concordId: `inv_${provider}`, number: null, customer: { externalId: null, name: "Intake Customer", email: "intake@example.test" }, currency: "USD", issueDate: "2026-11-01", dueDate: "2026-11-30", memo: null, lines: [{ description: "Work", quantity: "2", unitAmountMinor: 1250n }] },
+    { concordId: `inv_${provider}`, number: null, customer: { externalId: null, name: "Intake Customer", email: "intake@example.test" }, currency: "USD", issueDate: daysFromToday(-5), dueDate: daysFromToday(25), memo: null, lines: [{ description: "Work", quantity: "2", unitAmountMinor: 1250n }] },
     { idempotencyKey: `intake-${provider}` },
   );
   await sandbox.webhooks.idle();

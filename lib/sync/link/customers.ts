@@ -1,7 +1,9 @@
 /**
  * Customer records to canonical customers: the same normalized email, else the same normalized
  * name, is the same customer; otherwise a new one starts. One statement per step, whatever the
- * batch size.
+ * batch size. A record joined by its email whose name is another spelling ("Acme Inc" in one
+ * system, "ACME Industries" in another) raises a CUSTOMER conflict, once per customer, for a
+ * person to say which name Concord shows.
  */
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "../../db/generated/client";
@@ -19,8 +21,8 @@ export async function linkCustomers(tx: Prisma.TransactionClient, workspaceId: s
   });
   const emails = [...new Set(keyed.flatMap((k) => (k.emailKey ? [k.emailKey] : [])))];
   const names = [...new Set(keyed.map((k) => k.nameKey))];
-  const existing = await tx.$queryRaw<{ id: string; normalizedEmail: string | null; normalizedName: string }[]>`
-    SELECT id, "normalizedEmail", "normalizedName" FROM "Customer"
+  const existing = await tx.$queryRaw<{ id: string; name: string; normalizedEmail: string | null; normalizedName: string }[]>`
+    SELECT id, name, "normalizedEmail", "normalizedName" FROM "Customer"
     WHERE "workspaceId" = ${workspaceId} AND ("normalizedEmail" = ANY(${emails}::text[]) OR "normalizedName" = ANY(${names}::text[]))
     ORDER BY "createdAt", id`;
   const byEmail = new Map<string, string>();
@@ -32,6 +34,8 @@ export async function linkCustomers(tx: Prisma.TransactionClient, workspaceId: s
 
   const created: { id: string; name: string; email: string | null; nameKey: string; emailKey: string | null }[] = [];
   const createdIds = new Set<string>();
+  const known = new Map<string, { name: string; nameKey: string }>(existing.map((c) => [c.id, { name: c.name, nameKey: c.normalizedName }]));
+  const spelled = new Map<string, { name: string }>();
   const links: { recordId: string; customerId: string }[] = [];
   const learned: { customerId: string; email: string; emailKey: string }[] = [];
   for (const k of keyed) {
@@ -41,7 +45,10 @@ export async function linkCustomers(tx: Prisma.TransactionClient, workspaceId: s
       created.push({ id, name: k.name, email: k.email, nameKey: k.nameKey, emailKey: k.emailKey });
       createdIds.add(id);
       byName.set(k.nameKey, id);
+      known.set(id, { name: k.name, nameKey: k.nameKey });
     }
+    const canonical = known.get(id);
+    if (canonical && canonical.nameKey !== k.nameKey && !spelled.has(id)) spelled.set(id, { name: canonical.name });
     if (k.emailKey && !byEmail.has(k.emailKey)) {
       byEmail.set(k.emailKey, id);
       if (!createdIds.has(id) && !learned.some((l) => l.customerId === id)) learned.push({ customerId: id, email: k.email!, emailKey: k.emailKey });
@@ -67,5 +74,16 @@ export async function linkCustomers(tx: Prisma.TransactionClient, workspaceId: s
     UPDATE "ExternalRecord" er SET "customerId" = t.cid, "updatedAt" = now()
     FROM unnest(${links.map((l) => l.recordId)}::text[], ${links.map((l) => l.customerId)}::text[]) AS t(rid, cid)
     WHERE er.id = t.rid AND er."workspaceId" = ${workspaceId}`;
+  if (spelled.size > 0) {
+    // The rows are read live (lib/conflicts/customer-rows.ts); the stored row names the customer.
+    const ids = [...spelled.keys()];
+    const values = ids.map((id) => JSON.stringify([{ connectionId: null, provider: "CONCORD", externalId: null, value: spelled.get(id)!.name, customerId: id }]));
+    await tx.$executeRaw`
+      INSERT INTO "Conflict" (id, "workspaceId", kind, field, values, "openKey", reason, "createdAt", "updatedAt")
+      SELECT gen_random_uuid()::text, ${workspaceId}, 'CUSTOMER'::"ConflictKind", 'customerName', t.vals, 'CUSTOMER:' || t.cid || ':customerName',
+             'the systems spell the customer differently', now(), now()
+      FROM unnest(${ids}::text[], ${values}::jsonb[]) AS t(cid, vals)
+      ON CONFLICT ("workspaceId", "openKey") DO NOTHING`;
+  }
   return created.length;
 }

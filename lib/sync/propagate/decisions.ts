@@ -9,7 +9,8 @@
  */
 import type { InvoiceStatus } from "../../connectors/types";
 
-export type DecidedField = "totalMinor" | "dueDate" | "status" | "currency";
+/** `presence`: the invoice is to exist in every system that should hold it (a MISSING conflict resolved). */
+export type DecidedField = "totalMinor" | "dueDate" | "status" | "currency" | "presence";
 export type LineSpec = { description: string; quantity: string; unitAmountMinor: bigint };
 
 export type Decision = {
@@ -39,7 +40,7 @@ export type UpdateWrite = {
 
 export type DecisionOutcome = {
   writes: (UpdateWrite | { kind: "void_invoice"; connectionId: string; externalId: string; idempotencyKey: string })[];
-  skipped: { connectionId: string; reason: string }[];
+  skipped: { connectionId: string; reason: string; conflictId: string }[];
   /** Fields decided for this invoice: no conflict is raised on them. */
   decided: Set<DecidedField>;
   /** A decision still being carried out here: payments wait until the totals agree. */
@@ -59,18 +60,22 @@ export function heldValue(record: DecidedTarget["record"], field: DecidedField):
       return record.status;
     case "currency":
       return record.currency;
+    case "presence":
+      return "present";
   }
 }
 
 export function applyDecisions(invoiceId: string, decisions: Decision[], target: DecidedTarget): DecisionOutcome {
   const outcome: DecisionOutcome = { writes: [], skipped: [], decided: new Set(decisions.map((d) => d.field)), pendingTotal: false };
   const { record } = target;
-  const skip = (reason: string) => outcome.skipped.push({ connectionId: target.connectionId, reason });
   for (const decision of decisions) {
     if (heldValue(record, decision.field) === decision.value) continue;
+    const skip = (reason: string) => outcome.skipped.push({ connectionId: target.connectionId, reason, conflictId: decision.conflictId });
     const update = (patch: UpdateWrite["patch"]) =>
       outcome.writes.push({ kind: "update_invoice", connectionId: target.connectionId, externalId: record.externalId, patch, conflictId: decision.conflictId, idempotencyKey: key(invoiceId, decision.conflictId, target.connectionId, "update") });
     switch (decision.field) {
+      case "presence":
+        break;
       case "currency":
         skip(`${target.label} cannot change the currency of an issued invoice`);
         break;
@@ -78,6 +83,7 @@ export function applyDecisions(invoiceId: string, decisions: Decision[], target:
         if (decision.value === "VOID") outcome.writes.push({ kind: "void_invoice", connectionId: target.connectionId, externalId: record.externalId, idempotencyKey: key(invoiceId, target.connectionId, "void") });
         else if (record.status === "VOID") skip(`${target.label} cannot reopen a voided invoice`);
         // Other statuses follow from the payments, which the engine records as usual.
+        else skip(`${target.label} shows the status its payments give it; Concord records payments, not statuses`);
         break;
       case "dueDate":
         if (record.status === "VOID") break;
@@ -97,7 +103,27 @@ export function applyDecisions(invoiceId: string, decisions: Decision[], target:
   return outcome;
 }
 
-/** Decisions every holding system now agrees with: settled, they stop steering. */
-export function settledDecisions(decisions: Decision[], targets: DecidedTarget[]): string[] {
-  return decisions.filter((d) => targets.every((t) => t.record.status === "VOID" && d.field !== "status" ? true : heldValue(t.record, d.field) === d.value)).map((d) => d.conflictId);
+/**
+ * How far each decision got. `carried`: nothing is left to write for it (every system that can
+ * take the value holds it; the others are in `notes` with the reason), so it stops steering and a
+ * later change in the source of truth syncs as usual. `agreed`: every system holds the value, so
+ * the conflict no longer stands and the same difference, should it come back, is a new conflict.
+ */
+export type Settlement = { conflictId: string; agreed: boolean; notes: string[] };
+
+export function settleDecisions(
+  decisions: Decision[],
+  targets: DecidedTarget[],
+  writes: { kind: string; conflictId?: string }[],
+  skipped: { conflictId?: string; reason: string; connectionId: string }[],
+  missingIn: string[],
+): Settlement[] {
+  return decisions.flatMap((d) => {
+    const pending = writes.some((w) => w.conflictId === d.conflictId || (d.field === "status" && d.value === "VOID" && w.kind === "void_invoice") || (d.field === "presence" && w.kind === "create_invoice"));
+    if (pending) return [];
+    const holds = (t: DecidedTarget) => (t.record.status === "VOID" && d.field !== "status") || heldValue(t.record, d.field) === d.value;
+    const notes = skipped.filter((s) => s.conflictId === d.conflictId).map((s) => s.reason);
+    const agreed = targets.every(holds) && (d.field !== "presence" || missingIn.length === 0);
+    return [{ conflictId: d.conflictId, agreed, notes: [...new Set(notes)] }];
+  });
 }

@@ -87,6 +87,8 @@ describe("planning propagation", () => {
     const plan = planPropagation(base({ invoice: open, payments: [], targets: [target("stripe", "STRIPE", null), target("qbo", "QUICKBOOKS", null), target("xero", "XERO", null, { connectedOn: "2026-07-01" })] }));
     expect(plan.writes).toEqual([{ kind: "create_invoice", connectionId: "qbo", idempotencyKey: "concord:inv-1:qbo:create" }]);
     expect(plan.skipped.map((s) => s.connectionId)).toEqual(["stripe", "xero"]);
+    // Missing from a system for history: a person decides (MISSING), the gateway's absence is no conflict.
+    expect(plan.conflicts).toEqual([expect.objectContaining({ kind: "MISSING", field: "presence", connectionId: "xero", canonical: "INV-0042" })]);
     const draft = planPropagation(base({ invoice: { ...invoice, status: "DRAFT" }, payments: [], targets: [target("qbo", "QUICKBOOKS", null)] }));
     expect(draft.writes).toEqual([]);
   });
@@ -173,7 +175,7 @@ describe("planning propagation", () => {
     it("settles a decision once every system holds the decided value", () => {
       const plan = planPropagation(base({ invoice: { ...open, dueDate: "2026-08-01" }, payments: [], decisions: [{ conflictId: "c2", field: "dueDate", value: "2026-08-01", lines: null }], targets: [target("xero", "XERO", { dueDate: "2026-08-01" }, updatable), target("qbo", "QUICKBOOKS", { dueDate: "2026-08-01" }, updatable)] }));
       expect(plan.writes).toEqual([]);
-      expect(plan.settled).toEqual(["c2"]);
+      expect(plan.settled).toEqual([{ conflictId: "c2", agreed: true, notes: [] }]);
     });
 
     it("voids where a person decided the invoice is void, and says why a voided invoice cannot come back", () => {
@@ -184,5 +186,60 @@ describe("planning propagation", () => {
       expect(kept.conflicts).toEqual([]);
       expect(kept.skipped).toContainEqual({ connectionId: "xero", reason: "Xero cannot reopen a voided invoice" });
     });
+
+    it("carries a decision as far as the systems allow, with the reason where one cannot take it", () => {
+      const decisions = [{ conflictId: "c5", field: "dueDate" as const, value: "2026-08-01", lines: null }];
+      const targets = [target("xero", "XERO", {}, updatable), target("stripe", "STRIPE", {}, frozen)];
+      const first = planPropagation(base({ invoice: open, payments: [], decisions, targets }));
+      expect(first.writes).toEqual([expect.objectContaining({ kind: "update_invoice", connectionId: "xero", patch: { dueDate: "2026-08-01" }, conflictId: "c5" })]);
+      expect(first.settled).toEqual([]);
+      const after = planPropagation(base({ invoice: open, payments: [], decisions, targets: [target("xero", "XERO", { dueDate: "2026-08-01" }, updatable), target("stripe", "STRIPE", {}, frozen)] }));
+      expect(after.writes).toEqual([]);
+      expect(after.settled).toEqual([{ conflictId: "c5", agreed: false, notes: ["Stripe cannot change the due date of an issued invoice"] }]);
+    });
+
+    it("creates a missing invoice where a person asked for it, history or not, and settles once every system holds it", () => {
+      const decisions = [{ conflictId: "c6", field: "presence" as const, value: "present", lines: null }];
+      const missing = planPropagation(base({ invoice: open, payments: [], decisions, targets: [target("stripe", "STRIPE", {}), target("xero", "XERO", null, { connectedOn: "2026-07-01" })] }));
+      expect(missing.conflicts).toEqual([]);
+      expect(missing.writes).toEqual([{ kind: "create_invoice", connectionId: "xero", idempotencyKey: "concord:inv-1:xero:create" }]);
+      expect(missing.settled).toEqual([]);
+      const held = planPropagation(base({ invoice: open, payments: [], decisions, targets: [target("stripe", "STRIPE", {}), target("xero", "XERO", {})] }));
+      expect(held.settled).toEqual([{ conflictId: "c6", agreed: true, notes: [] }]);
+    });
+  });
+
+  it("creates nothing while a possible match or duplicate waits for a person", () => {
+    const open = { ...invoice, status: "OPEN" as const };
+    const plan = planPropagation(base({ invoice: open, payments: [], awaitingMatch: true, targets: [target("stripe", "STRIPE", {}), target("qbo", "QUICKBOOKS", null)] }));
+    expect(plan.writes).toEqual([]);
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.skipped).toEqual([{ connectionId: "qbo", reason: "waiting for a person to decide on a possible match or duplicate" }]);
+  });
+
+  describe("auto-resolution rules", () => {
+    it("accepts totals within rounding, records that, and still records the payment", () => {
+      const targets = [target("stripe", "STRIPE", { status: "PAID", amountPaidMinor: 10_000n, amountDueMinor: 0n }), target("qbo", "QUICKBOOKS", { totalMinor: 10_001n, amountDueMinor: 10_001n })];
+      const off = planPropagation(base({ targets }));
+      expect(off.conflicts.map((c) => c.kind)).toEqual(["AMOUNT"]);
+      expect(off.writes).toEqual([]);
+      const on = planPropagation(base({ targets, autoResolve: { roundingMinor: 1, dueDateFromSource: false } }));
+      expect(on.conflicts).toEqual([]);
+      expect(on.autoResolved).toEqual([expect.objectContaining({ kind: "AMOUNT", connectionId: "qbo", canonical: "10000", target: "10001", rule: "rounding", decidedValue: null })]);
+      expect(on.writes).toEqual([expect.objectContaining({ kind: "record_payment", connectionId: "qbo", amountMinor: 10_000n })]);
+      // Two cents is not rounding under a one-cent rule.
+      const far = planPropagation(base({ targets: [targets[0]!, target("qbo", "QUICKBOOKS", { totalMinor: 10_002n })], autoResolve: { roundingMinor: 1, dueDateFromSource: false } }));
+      expect(far.conflicts.map((c) => c.kind)).toEqual(["AMOUNT"]);
+    });
+
+    it("takes the source of truth's due date where it moved on both sides, as a decision to carry out", () => {
+      const open = { ...invoice, status: "OPEN" as const };
+      const before = base({ invoice: open, payments: [], targets: [target("qbo", "QUICKBOOKS", {}), target("xero", "XERO", {})] });
+      const synced = syncedStateOf(before);
+      const plan = planPropagation({ ...before, synced, invoice: { ...open, dueDate: "2026-07-15" }, targets: [target("qbo", "QUICKBOOKS", { dueDate: "2026-07-15" }), target("xero", "XERO", { dueDate: "2026-08-01" })], autoResolve: { roundingMinor: 0, dueDateFromSource: true } });
+      expect(plan.conflicts).toEqual([]);
+      expect(plan.autoResolved).toEqual([expect.objectContaining({ kind: "DATE", connectionId: "xero", rule: "due_date_from_source", decidedValue: "2026-07-15" })]);
+    });
+
   });
 });

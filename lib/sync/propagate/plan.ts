@@ -22,7 +22,7 @@
  */
 import type { InvoiceStatus } from "../../connectors/types";
 import type { ProviderName } from "../canonical";
-import { applyDecisions, settledDecisions, type DecidedField, type DecidedTarget, type Decision, type UpdateWrite } from "./decisions";
+import { applyDecisions, settleDecisions, type DecidedField, type DecidedTarget, type Decision, type Settlement, type UpdateWrite } from "./decisions";
 
 export type TargetState = {
   connectionId: string;
@@ -80,9 +80,17 @@ export type PlanInput = {
   failedKeys?: string[];
   /** The state after the last completed sync, or null before the first. */
   synced?: SyncedState | null;
-  /** People's decisions on this invoice's conflicts, not yet settled (./decisions.ts). */
+  /** People's decisions on this invoice's conflicts, not yet carried out (./decisions.ts). */
   decisions?: Decision[];
+  /** An open DUPLICATE or POSSIBLE_MATCH names this invoice: it is created nowhere until a person decides. */
+  awaitingMatch?: boolean;
+  /** The workspace's auto-resolution rules (Settings). */
+  autoResolve?: AutoResolveRules;
 };
+
+/** Differences the engine settles by itself, recorded as such. `roundingMinor`: totals this close (in minor units) agree. */
+export type AutoResolveRules = { roundingMinor: number; dueDateFromSource: boolean };
+export const NO_AUTO_RESOLVE: AutoResolveRules = { roundingMinor: 0, dueDateFromSource: false };
 
 export type Write =
   | { kind: "create_invoice"; connectionId: string; idempotencyKey: string }
@@ -91,11 +99,23 @@ export type Write =
   | { kind: "void_invoice"; connectionId: string; externalId: string; idempotencyKey: string }
   | UpdateWrite;
 
-export type ConflictKind = "AMOUNT" | "CURRENCY" | "STATUS" | "DATE";
+export type ConflictKind = "AMOUNT" | "CURRENCY" | "STATUS" | "DATE" | "MISSING";
 export type PlannedConflict = { kind: ConflictKind; field: string; connectionId: string; canonical: string; target: string; reason: string };
+/** A difference an auto-resolution rule settled: `decidedValue` becomes a decision when the rule takes a value (the due date), null when the difference is accepted (rounding). */
+export type AutoResolved = PlannedConflict & { rule: "rounding" | "due_date_from_source"; decidedValue: string | null };
 
-/** `paused`: a target waits for Reconnect, so the invoice is not settled yet. `settled`: decisions every system now holds. */
-export type Plan = { writes: Write[]; conflicts: PlannedConflict[]; skipped: { connectionId: string; reason: string }[]; paused: boolean; settled: string[] };
+/**
+ * `paused`: a target waits for Reconnect, so the invoice is not settled yet. `settled`: decisions
+ * with nothing left to write (./decisions.ts). `autoResolved`: differences the workspace's rules settled.
+ */
+export type Plan = {
+  writes: Write[];
+  conflicts: PlannedConflict[];
+  autoResolved: AutoResolved[];
+  skipped: { connectionId: string; reason: string }[];
+  paused: boolean;
+  settled: Settlement[];
+};
 
 export const DEFAULT_CREATE_IN: ProviderName[] = ["QUICKBOOKS", "XERO", "HUBSPOT"];
 
@@ -104,9 +124,14 @@ const key = (...parts: (string | number)[]) => `concord:${parts.join(":")}`;
 export function planPropagation(input: PlanInput): Plan {
   const { invoice } = input;
   const createIn = new Set(input.createIn ?? DEFAULT_CREATE_IN);
-  const plan: Plan = { writes: [], conflicts: [], skipped: [], paused: false, settled: [] };
+  const plan: Plan = { writes: [], conflicts: [], autoResolved: [], skipped: [], paused: false, settled: [] };
   const decisions = input.decisions ?? [];
+  const present = decisions.some((d) => d.field === "presence");
+  const decidedVoid = decisions.some((d) => d.field === "status" && d.value === "VOID");
+  const auto = input.autoResolve ?? NO_AUTO_RESOLVE;
   const decidedTargets: DecidedTarget[] = [];
+  const decisionSkips: { connectionId: string; reason: string; conflictId: string }[] = [];
+  const missingIn: string[] = [];
   const conflict = (target: TargetState, kind: ConflictKind, field: string, canonical: string, value: string, reason: string) =>
     plan.conflicts.push({ kind, field, connectionId: target.connectionId, canonical, target: value, reason });
 
@@ -119,9 +144,16 @@ export function planPropagation(input: PlanInput): Plan {
     const record = target.record;
     if (!record || record.status === "DELETED") {
       const issued = invoice.status !== "DRAFT" && invoice.status !== "VOID";
+      if (createIn.has(target.provider) && issued) missingIn.push(target.connectionId);
       if (!createIn.has(target.provider)) plan.skipped.push({ connectionId: target.connectionId, reason: "does not hold invoices it did not issue" });
       else if (!issued) plan.skipped.push({ connectionId: target.connectionId, reason: "only issued invoices are created" });
-      else if (!invoice.issueDate || invoice.issueDate < target.connectedOn) plan.skipped.push({ connectionId: target.connectionId, reason: "issued before the connection was made" });
+      else if (decidedVoid) plan.skipped.push({ connectionId: target.connectionId, reason: "decided void: not created elsewhere" });
+      else if (input.awaitingMatch) plan.skipped.push({ connectionId: target.connectionId, reason: "waiting for a person to decide on a possible match or duplicate" });
+      else if (!present && (!invoice.issueDate || invoice.issueDate < target.connectedOn)) {
+        // History is not replayed into a new tool unasked: a person decides (MISSING).
+        plan.skipped.push({ connectionId: target.connectionId, reason: "issued before the connection was made" });
+        conflict(target, "MISSING", "presence", invoice.number ?? invoice.id, "", "the invoice is missing from a system that should hold it");
+      }
       // One invoice per (invoice, target), ever: the key must not change when the version does.
       else plan.writes.push({ kind: "create_invoice", connectionId: target.connectionId, idempotencyKey: key(invoice.id, target.connectionId, "create") });
       continue;
@@ -132,7 +164,8 @@ export function planPropagation(input: PlanInput): Plan {
       decidedTargets.push(held);
       const outcome = applyDecisions(invoice.id, decisions, held);
       plan.writes.push(...outcome.writes);
-      plan.skipped.push(...outcome.skipped);
+      plan.skipped.push(...outcome.skipped.map(({ connectionId, reason }) => ({ connectionId, reason })));
+      decisionSkips.push(...outcome.skipped);
       decided = outcome.decided;
       if (outcome.pendingTotal) continue;
     }
@@ -140,8 +173,17 @@ export function planPropagation(input: PlanInput): Plan {
       if (!decided.has("currency")) conflict(target, "CURRENCY", "currency", invoice.currency, record.currency, "the systems hold the invoice in different currencies");
       continue;
     }
-    if (record.status !== "VOID" && invoice.status !== "VOID" && record.totalMinor !== invoice.totalMinor) {
-      if (!decided.has("totalMinor")) conflict(target, "AMOUNT", "totalMinor", invoice.totalMinor.toString(), record.totalMinor.toString(), "the systems hold different totals");
+    const totalGap = record.totalMinor - invoice.totalMinor;
+    if (record.status !== "VOID" && invoice.status !== "VOID" && totalGap !== 0n && !decided.has("totalMinor")) {
+      const rounding = (totalGap < 0n ? -totalGap : totalGap) <= BigInt(auto.roundingMinor);
+      const found = { kind: "AMOUNT" as const, field: "totalMinor", connectionId: target.connectionId, canonical: invoice.totalMinor.toString(), target: record.totalMinor.toString() };
+      if (!rounding) {
+        plan.conflicts.push({ ...found, reason: "the systems hold different totals" });
+        continue;
+      }
+      // Within rounding: the source of truth's total stands, the target keeps its own, payments go on.
+      plan.autoResolved.push({ ...found, reason: "within rounding: the source of truth's total stands", rule: "rounding", decidedValue: null });
+    } else if (record.status !== "VOID" && invoice.status !== "VOID" && totalGap !== 0n) {
       continue;
     }
     const paidHere = (s: string) => s === "PAID" || s === "PARTIALLY_PAID";
@@ -150,6 +192,11 @@ export function planPropagation(input: PlanInput): Plan {
       continue;
     }
     const moved = movedOnBothSides(input.synced ?? null, target, invoice, decided);
+    if (moved && moved.field === "dueDate" && auto.dueDateFromSource && moved.canonical) {
+      // The source of truth's due date is taken as a person would in the inbox: a decision, carried out next.
+      plan.autoResolved.push({ kind: "DATE", field: "dueDate", connectionId: target.connectionId, canonical: moved.canonical, target: moved.target ?? "", reason: "changed on both sides: the source of truth's due date is taken", rule: "due_date_from_source", decidedValue: moved.canonical });
+      continue;
+    }
     if (moved) {
       conflict(target, moved.field === "status" ? "STATUS" : "DATE", moved.field, moved.canonical ?? "", moved.target ?? "", "changed on both sides since the last sync");
       continue;
@@ -166,7 +213,7 @@ export function planPropagation(input: PlanInput): Plan {
   }
   // A write planned twice (a decided void and the canonical void) is one write.
   plan.writes = plan.writes.filter((w, i) => plan.writes.findIndex((o) => o.idempotencyKey === w.idempotencyKey) === i);
-  plan.settled = decisions.length > 0 ? settledDecisions(decisions, decidedTargets) : [];
+  plan.settled = decisions.length > 0 ? settleDecisions(decisions, decidedTargets, plan.writes, decisionSkips, missingIn) : [];
   const failed = new Set(input.failedKeys ?? []);
   for (const write of plan.writes.filter((w) => failed.has(w.idempotencyKey))) plan.skipped.push({ connectionId: write.connectionId, reason: `${write.kind.replace("_", " ")} failed; waiting for Retry` });
   plan.writes = plan.writes.filter((w) => !failed.has(w.idempotencyKey));

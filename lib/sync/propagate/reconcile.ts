@@ -20,8 +20,10 @@ import type { InvoiceSnapshot, ProviderName } from "../canonical";
 import { syncRulesFor } from "../rules";
 import { ingestStored } from "../link";
 import { upsertRecords } from "../records";
+import { autoResolveRulesFor } from "../../conflicts/auto-rules";
 import { planPropagation, syncedStateOf, type Plan, type PlanInput, type SyncedState, type TargetState, type Write } from "./plan";
 import { decisionsOf } from "./decisions-read";
+import type { Settlement } from "./decisions";
 
 /** `changed`: the provider's answer changed the canonical picture, so the invoice is planned again. */
 export type WriteOutcome = { write: Write; ok: boolean; externalId: string | null; error: string | null; changed: boolean };
@@ -105,6 +107,8 @@ async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspa
       targets,
       failedKeys: invoice.pushFailures.map((f) => f.idempotencyKey),
       decisions: await decisionsOf(invoice.id, invoice.externalRecords, invoice.lines),
+      awaitingMatch: (await db().conflict.count({ where: { invoiceId: invoice.id, status: "OPEN", kind: { in: ["DUPLICATE", "POSSIBLE_MATCH"] } } })) > 0,
+      autoResolve: await autoResolveRulesFor(invoice.workspaceId),
       synced: (invoice.syncedState as SyncedState | null) ?? null,
     },
   };
@@ -158,11 +162,14 @@ async function raiseConflicts(workspaceId: string, invoiceId: string, plan: Plan
     const { field, canonical, reason } = mine[0]!;
     const values = [
       { connectionId: null, provider: "CONCORD", value: canonical },
-      ...input.targets.filter((t) => t.record).map((t) => ({ connectionId: t.connectionId, provider: t.provider, externalId: t.record!.externalId, value: valueOf(t.record!, field) })),
+      ...(kind === "MISSING"
+        ? // Every system that should hold it, with its id there or null where it is missing.
+          input.targets.filter((t) => t.status === "ACTIVE" && (t.record || mine.some((c) => c.connectionId === t.connectionId))).map((t) => ({ connectionId: t.connectionId, provider: t.provider, externalId: t.record?.externalId ?? null, value: t.record && t.record.status !== "DELETED" ? t.record.externalId : null }))
+        : input.targets.filter((t) => t.record).map((t) => ({ connectionId: t.connectionId, provider: t.provider, externalId: t.record!.externalId, value: valueOf(t.record!, field) }))),
     ];
     opened += await db().$transaction(async (tx) => {
       const created = await tx.conflict.createMany({
-        data: [{ workspaceId, invoiceId, kind, field, values: values as Prisma.InputJsonValue, openKey: `${kind}:${invoiceId}:${field}` }],
+        data: [{ workspaceId, invoiceId, kind, field, values: values as Prisma.InputJsonValue, openKey: `${kind}:${invoiceId}:${field}`, reason }],
         skipDuplicates: true,
       });
       if (created.count > 0) {
@@ -190,10 +197,46 @@ async function settleDue(invoiceId: string, plan: Plan, read: { input: PlanInput
   }
 }
 
-/** Decisions every system now holds stop steering: marked settled on their conflict's resolution. */
-async function settleDecisions(conflictIds: string[]): Promise<void> {
-  if (conflictIds.length === 0) return;
-  await db().$executeRaw`UPDATE "Conflict" SET resolution = resolution || jsonb_build_object('settledAt', to_jsonb(now())) WHERE id = ANY(${conflictIds}::text[]) AND NOT (resolution ? 'settledAt')`;
+/**
+ * Decisions with nothing left to write stop steering: `settledAt` and the notes (systems that
+ * could not take the value, and why) go on their resolution. A decision every system agrees with
+ * gives up its conflict's open key, so the same difference coming back later is a new conflict;
+ * otherwise the key stays, and the difference the person accepted is not raised again.
+ */
+async function storeSettlements(settled: Settlement[]): Promise<void> {
+  for (const s of settled) {
+    const mark = JSON.stringify({ settledAt: new Date().toISOString(), notes: s.notes });
+    await db().$executeRaw`
+      UPDATE "Conflict" SET resolution = resolution || ${mark}::jsonb, "openKey" = CASE WHEN ${s.agreed} THEN NULL ELSE "openKey" END, "updatedAt" = now()
+      WHERE id = ${s.conflictId} AND status = 'RESOLVED' AND NOT (resolution ? 'settledAt')`;
+  }
+}
+
+/**
+ * Differences an auto-resolution rule settled, stored once as resolved conflicts ("auto" with the
+ * rule) holding the open key, so they are neither raised for a person nor recorded again while
+ * they last. A rule that takes a value leaves a decision for the next plan to carry out.
+ */
+async function recordAutoResolved(workspaceId: string, invoiceId: string, plan: Plan, input: PlanInput): Promise<number> {
+  let recorded = 0;
+  for (const found of plan.autoResolved) {
+    const values = [
+      { connectionId: null, provider: "CONCORD", value: found.canonical },
+      ...input.targets.filter((t) => t.record).map((t) => ({ connectionId: t.connectionId, provider: t.provider, externalId: t.record!.externalId, value: valueOf(t.record!, found.field) })),
+    ];
+    const resolution = { action: "auto", rule: found.rule, source: null, value: null, decidedValue: found.decidedValue, by: "Auto-resolution rule", ...(found.decidedValue === null ? { settledAt: new Date().toISOString(), notes: [found.reason] } : {}) };
+    recorded += await db().$transaction(async (tx) => {
+      const created = await tx.conflict.createMany({
+        data: [{ workspaceId, invoiceId, kind: found.kind, field: found.field, values: values as Prisma.InputJsonValue, openKey: `${found.kind}:${invoiceId}:${found.field}`, status: "RESOLVED", resolution: resolution as Prisma.InputJsonValue, resolvedAt: new Date(), reason: found.reason }],
+        skipDuplicates: true,
+      });
+      if (created.count > 0) {
+        await recordAudit(tx, { workspaceId, actor: { type: "SYSTEM", label: "Auto-resolution rule" }, action: "conflict.auto_resolved", subjectType: "invoice", subjectId: invoiceId, changes: { kind: found.kind, field: found.field, rule: found.rule, reason: found.reason, decidedValue: found.decidedValue, values } as Prisma.InputJsonValue });
+      }
+      return created.count;
+    });
+  }
+  return recorded;
 }
 
 /** Plans an invoice's writes and opens the conflicts the rules cannot settle; null for an unknown invoice. */
@@ -202,7 +245,10 @@ export async function planReconcile(invoiceId: string): Promise<{ plan: Plan; co
   if (!read) return null;
   const plan = planPropagation(read.input);
   const conflictsOpened = await raiseConflicts(read.workspaceId, invoiceId, plan, read.input);
-  await settleDecisions(plan.settled);
+  const autoResolved = await recordAutoResolved(read.workspaceId, invoiceId, plan, read.input);
+  await storeSettlements(plan.settled);
+  // A rule that took a value left a decision: plan again, now carrying it out.
+  if (autoResolved > 0 && plan.autoResolved.some((a) => a.decidedValue !== null)) return planReconcile(invoiceId);
   await settleDue(invoiceId, plan, read);
   return { plan, conflictsOpened, workspaceId: read.workspaceId };
 }
