@@ -40,6 +40,7 @@ export const PAGES: Record<string, PageEntry> = {
   "/w/[workspace]/settings": { access: "workspace:view" },
   "/w/[workspace]/settings/members": { access: "workspace:view" },
   "/w/[workspace]/settings/api-keys": { access: "api-keys:manage" },
+  "/w/[workspace]/settings/notifications": { access: "notifications:manage" },
 };
 
 /**
@@ -79,6 +80,7 @@ export const ROUTES: Record<string, RouteEntry> = {
   "DELETE /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
   "GET /w/[workspace]/invoices/feed": { access: "workspace:view", auth: "session", call: "/w/:workspace/invoices/feed", ok: 200, anonymous: 401 },
   "GET /w/[workspace]/audit/feed": { access: "audit:view", auth: "session", call: "/w/:workspace/audit/feed", ok: 200, anonymous: 401 },
+  "GET /w/[workspace]/conflicts-count": { access: "workspace:view", auth: "session", call: "/w/:workspace/conflicts-count", ok: 200, anonymous: 401 },
   "GET /w/[workspace]/audit/export": { access: "audit:view", auth: "session", call: "/w/:workspace/audit/export?action=member", ok: 200, anonymous: 401 },
   "GET /api/v1/openapi.json": { access: "public", auth: "none", call: "/api/v1/openapi.json", ok: 200 },
   "GET /api/v1/invoices": { access: "workspace:view", auth: "api-key", call: "/api/v1/invoices", ok: 200 },
@@ -129,4 +131,10 @@ export const ACTIONS: Record<string, ActionEntry> = {
   "app/w/[workspace]/connections/actions.ts#retryFailedPushesAction": { access: "connections:manage", sample: { connectionId: "missing" } },
   "app/w/[workspace]/connections/actions.ts#chooseAccountAction": { access: "connections:manage", sample: { flowId: "missing", account: "x" } },
   "app/w/[workspace]/audit/actions.ts#verifyAuditAction": { access: "audit:view", sample: {} },
+  "app/w/[workspace]/settings/notifications/actions.ts#saveDigestAction": { access: "notifications:manage", sample: { enabled: "on" } },
+  // fetch refuses port 9 outright: "Send test event" fails at once, whoever sends it.
+  "app/w/[workspace]/settings/notifications/actions.ts#saveWebhookAction": { access: "notifications:manage", sample: { url: "http://127.0.0.1:9/concord-matrix" } },
+  "app/w/[workspace]/settings/notifications/actions.ts#rotateWebhookSecretAction": { access: "notifications:manage", sample: {} },
+  "app/w/[workspace]/settings/notifications/actions.ts#sendTestWebhookAction": { access: "notifications:manage", sample: {} },
+  "app/w/[workspace]/settings/notifications/actions.ts#removeWebhookAction": { access: "notifications:manage", sample: {} },
 };

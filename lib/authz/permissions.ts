@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   "connections:manage": ["OWNER", "ADMIN"],
   /** Change source-of-truth and auto-resolution rules. */
   "sync-rules:manage": ["OWNER", "ADMIN"],
+  /** Turn the conflict digest on or off; set up, test and rotate the outgoing webhook. */
+  "notifications:manage": ["OWNER", "ADMIN"],
   /** Resolve, ignore and reopen conflicts. */
   "conflicts:resolve": ["OWNER", "ADMIN", "MEMBER"],
   /** Browse and export the audit trail. */

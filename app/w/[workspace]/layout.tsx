@@ -6,12 +6,13 @@ import { UserMenu } from "@/components/shell/user-menu";
 import { WorkspaceSwitcher } from "@/components/shell/workspace-switcher";
 import { workspacePage } from "@/lib/auth/workspace-page";
 import { can } from "@/lib/authz/permissions";
+import { openConflictCount } from "@/lib/notifications/count";
 import { workspacesOf } from "@/lib/workspaces";
 
 export default async function WorkspaceLayout({ children, params }: { children: ReactNode; params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const ctx = await workspacePage(slug, "workspace:view");
-  const workspaces = await workspacesOf(ctx.actor.id!);
+  const [workspaces, openConflicts] = await Promise.all([workspacesOf(ctx.actor.id!), openConflictCount(ctx)]);
   const base = `/w/${ctx.workspace.slug}`;
   const visible = SECTIONS.map((s) => s.segment).filter((s) => s !== "audit" || can(ctx.role, "audit:view"));
 
@@ -31,7 +32,7 @@ export default async function WorkspaceLayout({ children, params }: { children: 
           </p>
         </div>
         <nav aria-label="Workspace" className="overflow-x-auto px-2 pb-3">
-          <NavLinks base={base} visible={visible} />
+          <NavLinks base={base} visible={visible} openConflicts={openConflicts} />
         </nav>
         <UserMenu email={ctx.actor.label} />
       </aside>

@@ -17,6 +17,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ works
   const sections = [
     { href: `${base}/members`, title: "Members", body: "Who is in this workspace, their roles, and invitations.", show: true },
     { href: `${base}/api-keys`, title: "API keys", body: "Keys for the REST API, each with a role.", show: can(ctx.role, "api-keys:manage") },
+    { href: `${base}/notifications`, title: "Notifications", body: "A daily email digest of new conflicts, or a signed webhook.", show: can(ctx.role, "notifications:manage") },
   ];
   return (
     <>

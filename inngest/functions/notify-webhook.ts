@@ -1,0 +1,22 @@
+/**
+ * Outgoing webhooks, every minute: for each workspace with a webhook, the batch still waiting for
+ * a 2xx (when due), then the conflicts opened since its cursor (lib/notifications/webhook.ts).
+ * All state is in PostgreSQL, so a missed or failed tick is simply the next tick's work; the
+ * workspaces run as parallel steps, so one slow receiver does not hold up the others.
+ */
+import { deliverWebhook } from "@/lib/notifications/webhook";
+import { webhookWorkspaces } from "@/lib/notifications/store";
+import { inngest } from "../client";
+
+export const notifyWebhook = inngest.createFunction(
+  { id: "notify-webhook", name: "Notify: conflict webhooks", triggers: [{ cron: "* * * * *" }], retries: 0, concurrency: { limit: 1 } },
+  async ({ step }) => {
+    const workspaceIds = await step.run("plan", () => webhookWorkspaces());
+    const outcomes = await Promise.all(workspaceIds.map((id) => step.run(`deliver-${id}`, () => deliverWebhook(id))));
+    return {
+      workspaces: workspaceIds.length,
+      delivered: outcomes.reduce((n, o) => n + o.delivered, 0),
+      failed: outcomes.filter((o) => o.state === "failed").length,
+    };
+  },
+);
