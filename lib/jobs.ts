@@ -37,7 +37,11 @@ async function runInline(job: Job): Promise<void> {
     }
     case "concord/connection.pull": {
       const { pullConnection } = await import("./sync/pull");
-      await pullConnection(job.data.connectionId, job.data.kind);
+      const pulled = await pullConnection(job.data.connectionId, job.data.kind);
+      if (pulled.kind === "BACKFILL" && !pulled.error) {
+        const { reviewHistory } = await import("./sync/review");
+        await reviewHistory(pulled.workspaceId);
+      }
       return;
     }
     case "concord/invoice.changed": {

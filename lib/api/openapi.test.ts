@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { INVOICE_STATUSES, invoiceListQuery } from "../invoices/schemas";
 import { ACTOR_TYPES, auditListQuery } from "../audit/schemas";
+import { CONFLICT_KINDS, RESOLVE_ACTIONS, conflictListQuery } from "../conflicts/schemas";
 import { openApiDocument } from "./openapi";
 
 const doc = openApiDocument("https://concord.example");
@@ -10,7 +11,7 @@ type Parameter = { name: string; in: string; required: boolean; schema: Record<s
 describe("the OpenAPI document", () => {
   it("is OpenAPI 3.1 with the v1 endpoints and bearer API keys", () => {
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(["/audit", "/connections", "/invoices", "/invoices/{id}"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/audit", "/conflicts", "/conflicts/{id}/resolve", "/connections", "/invoices", "/invoices/{id}"]);
     expect(doc.servers[0]!.url).toBe("https://concord.example/api/v1");
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: "http", scheme: "bearer" });
   });
@@ -36,6 +37,19 @@ describe("the OpenAPI document", () => {
     const entry = page.properties.data.items.properties;
     expect(Object.keys(entry)).toEqual(expect.arrayContaining(["id", "at", "actorType", "actorLabel", "action", "subjectType", "subjectId", "connectionId", "changes", "correlationId", "prevHash", "hash"]));
     expect(entry.id!.type).toBe("string");
+  });
+
+  it("documents the conflict inbox: its filters, the resolve body per action, and 409 for a stale version", () => {
+    const parameters = doc.paths["/conflicts"].get.parameters as Parameter[];
+    expect(parameters.map((p) => p.name).sort()).toEqual(Object.keys(conflictListQuery.shape).sort());
+    const resolve = doc.paths["/conflicts/{id}/resolve"].post;
+    expect(Object.keys(resolve.responses)).toEqual(expect.arrayContaining(["200", "409", "422", "403"]));
+    const body = doc.components.schemas.ResolveInput as { oneOf?: { properties: { action: { const: string } }; required: string[] }[]; anyOf?: { properties: { action: { const: string } }; required: string[] }[] };
+    const variants = body.oneOf ?? body.anyOf ?? [];
+    expect(variants.map((v) => v.properties.action.const).sort()).toEqual([...RESOLVE_ACTIONS].sort());
+    expect(variants.every((v) => v.required.includes("version"))).toBe(true);
+    const conflict = doc.components.schemas.Conflict as { properties: { kind: { enum: string[] }; push: unknown } };
+    expect(conflict.properties.kind.enum).toEqual([...CONFLICT_KINDS]);
   });
 
   it("describes the responses with the same schemas the code returns", () => {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { connectionSchema, invoiceDetailSchema, invoiceListQuery, invoicePageSchema } from "../invoices/schemas";
 import { auditListQuery, auditPageSchema } from "../audit/schemas";
+import { conflictListQuery, conflictPageSchema, conflictSchema, resolveInput } from "../conflicts/schemas";
 
 const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.array(z.string())).optional() }),
@@ -26,7 +27,14 @@ function queryParameters(object: z.ZodObject) {
 
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((code) => [String(code), { description: ERROR_TEXT[code], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]));
-const ERROR_TEXT: Record<number, string> = { 400: "Invalid query parameters", 401: "Missing, unknown or revoked API key", 403: "The key's role may not do this", 404: "Not found in the key's workspace" };
+const ERROR_TEXT: Record<number, string> = {
+  400: "Invalid query parameters or malformed JSON",
+  401: "Missing, unknown or revoked API key",
+  403: "The key's role may not do this",
+  404: "Not found in the key's workspace",
+  409: "Someone changed the conflict since the version sent: nothing was changed",
+  422: "The body does not fit: wrong types, unknown fields, or a value the conflict's field does not take (see `fields`)",
+};
 const ok = (ref: string) => ({ "200": { description: "OK", content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } } });
 
 export function openApiDocument(serverUrl: string) {
@@ -60,6 +68,24 @@ export function openApiDocument(serverUrl: string) {
           responses: { ...ok("AuditPage"), ...errors(400, 401, 403) },
         },
       },
+      "/conflicts": {
+        get: {
+          operationId: "listConflicts",
+          summary: "The conflict inbox: what the sync rules could not settle, newest first, with counts by kind. Each conflict carries every system's value, the actions it allows now, and after a resolution how the sync engine carried it out.",
+          parameters: queryParameters(conflictListQuery),
+          responses: { ...ok("ConflictPage"), ...errors(400, 401, 403) },
+        },
+      },
+      "/conflicts/{id}/resolve": {
+        post: {
+          operationId: "resolveConflict",
+          summary:
+            "Decide a conflict: take one system's value (`source`), enter a value, merge a duplicate, confirm or reject a possible match, ignore with a reason, or reopen. Send the `version` you saw; the decision is written to the other systems by the sync engine (see `push` on the answer). Needs a key whose role may resolve conflicts (not VIEWER).",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ResolveInput" } } } },
+          responses: { ...ok("Conflict"), ...errors(400, 401, 403, 404, 409, 422) },
+        },
+      },
       "/connections": {
         get: {
           operationId: "listConnections",
@@ -70,7 +96,12 @@ export function openApiDocument(serverUrl: string) {
     },
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key made under Settings → API keys." } },
-      schemas: { InvoicePage: schema(invoicePageSchema), AuditPage: schema(auditPageSchema), InvoiceDetail: schema(invoiceDetailSchema), Connection: schema(connectionSchema), Error: schema(errorSchema) },
+      schemas: {
+        ConflictPage: schema(conflictPageSchema),
+        Conflict: schema(conflictSchema),
+        ResolveInput: schema(resolveInput, "input"),
+        InvoicePage: schema(invoicePageSchema),
+        AuditPage: schema(auditPageSchema), InvoiceDetail: schema(invoiceDetailSchema), Connection: schema(connectionSchema), Error: schema(errorSchema) },
     },
   };
 }

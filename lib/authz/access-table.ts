@@ -87,6 +87,8 @@ export const ROUTES: Record<string, RouteEntry> = {
   "GET /api/v1/invoices/[id]": { access: "workspace:view", auth: "api-key", call: "/api/v1/invoices/:missingId", ok: 404 },
   "GET /api/v1/connections": { access: "workspace:view", auth: "api-key", call: "/api/v1/connections", ok: 200 },
   "GET /api/v1/audit": { access: "audit:view", auth: "api-key", call: "/api/v1/audit", ok: 200 },
+  "GET /api/v1/conflicts": { access: "workspace:view", auth: "api-key", call: "/api/v1/conflicts", ok: 200 },
+  "POST /api/v1/conflicts/[id]/resolve": { access: "conflicts:resolve", auth: "api-key", call: "/api/v1/conflicts/:missingId/resolve", body: { action: "ignore", reason: "matrix", version: 1 }, ok: 404 },
   "GET /api/v1/workspace": { access: "workspace:view", auth: "api-key", call: "/api/v1/workspace", ok: 200 },
   "GET /api/v1/members": { access: "workspace:view", auth: "api-key", call: "/api/v1/members", ok: 200 },
   "PATCH /api/v1/members/[id]": {

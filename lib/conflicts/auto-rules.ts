@@ -30,6 +30,8 @@ export async function autoResolveRulesFor(workspaceId: string, client: DbOrTx = 
 export async function setAutoResolveRules(ctx: WorkspaceContext, rules: AutoResolveRules): Promise<{ changed: boolean }> {
   assertCan(ctx, "sync-rules:manage");
   return db().$transaction(async (tx) => {
+    // Locked: other settings (sync rules, notifications) live in the same JSON and must not be lost.
+    await tx.$executeRaw`SELECT 1 FROM "Workspace" WHERE id = ${ctx.workspace.id} FOR UPDATE`;
     const before = await autoResolveRulesFor(ctx.workspace.id, tx);
     const changed = (Object.keys(rules) as (keyof AutoResolveRules)[]).filter((k) => rules[k] !== before[k]);
     if (changed.length === 0) return { changed: false };

@@ -98,6 +98,20 @@ describe("the demo data", () => {
     const customers = await db().externalRecord.findMany({ where: { connectionId: id("quickbooks"), entityType: "CUSTOMER" }, select: { snapshot: true } });
     expect(customers.some((c) => (c.snapshot as { name?: string }).name === misspelled)).toBe(true);
 
+    // What the rules cannot settle is in the inbox; the payments the rules can settle raise nothing.
+    const conflicts = await db().conflict.findMany({ where: { workspaceId: owner.workspace.id, status: "OPEN" }, select: { kind: true, invoice: { select: { number: true } } } });
+    const byKind = (kind: string) => conflicts.filter((c) => c.kind === kind).map((c) => c.invoice?.number ?? null).sort();
+    expect(byKind("AMOUNT")).toEqual([...of("amount")].sort());
+    expect(byKind("MISSING")).toEqual([only]);
+    expect(byKind("DUPLICATE")).toHaveLength(1);
+    // The misspelling is asked about (other spellings the seed varies, "VANDELAY LABS LTD (2)", may be too).
+    const spellings = await db().conflict.findMany({ where: { workspaceId: owner.workspace.id, kind: "CUSTOMER" }, select: { values: true } });
+    const { customerRows } = await import("../conflicts/customer-rows");
+    const rows = await customerRows(owner.workspace.id, spellings.map((c) => (c.values as { customerId: string }[])[0]!.customerId));
+    expect([...rows.values()].some((r) => r.some((x) => x.provider === "QUICKBOOKS" && x.value === misspelled))).toBe(true);
+    expect(byKind("STATUS")).toEqual([]);
+    expect(await db().invoice.count({ where: { workspaceId: owner.workspace.id, syncDueAt: { not: null } } })).toBe(0);
+
     const accounts = accountCount();
     const again = await ensureDemoData({ workspaceId: owner.workspace.id, connectedById: owner.id, sandboxes: urls() });
     expect(again.kind).toBe("ready");

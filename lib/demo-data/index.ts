@@ -17,6 +17,7 @@ import { accessToken } from "../connections/tokens";
 import { PROVIDER_IDS, type ProviderId } from "../connectors/types";
 import { log } from "../log";
 import { pullConnection, type PullSummary } from "../sync/pull";
+import { reviewHistory } from "../sync/review";
 import { DEMO_USER, dropDemoWorkspace, ensureDemo, type DemoSetup } from "../demo";
 import { accountIds, createSeededAccount, type DemoSeed } from "./control";
 import type { ApiAccess, SandboxAccount } from "./http";
@@ -136,6 +137,8 @@ export async function ensureDemoData(options: DemoDataOptions): Promise<DemoData
             ),
           ),
         );
+  // History the rules cannot settle becomes the inbox's first conflicts (nothing is written anywhere).
+  if (pulls.length > 0 && pulls.every((p) => !p.error)) await reviewHistory(workspaceId);
   const inconsistencies = describePlan(plan).filter((i) => fresh.has(i.provider));
   return { kind: "created", connections, inconsistencies, pulls };
 }

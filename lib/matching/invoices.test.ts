@@ -119,9 +119,17 @@ describe("matching invoices across systems", () => {
     expect(byReference).toMatchObject({ kind: "new", duplicateOf: "inv-42" });
   });
 
-  it("never links by details to an invoice this connection already holds", () => {
+  it("never links by details to an invoice this connection already holds: the same details there are a duplicate", () => {
     const [d] = decide([incoming({ recordId: "r1", connectionId: STRIPE })], [candidate({ id: "inv-1" })]);
-    expect(d).toMatchObject({ kind: "new", possibleMatch: null, duplicateOf: null });
+    expect(d).toMatchObject({ kind: "new", possibleMatch: null, duplicateOf: "inv-1" });
+    // A month apart, the same customer and amount is a recurring invoice, not a copy.
+    const [later] = decide([incoming({ recordId: "r2", connectionId: STRIPE, issueDate: "2026-04-02" })], [candidate({ id: "inv-1" })]);
+    expect(later).toMatchObject({ kind: "new", possibleMatch: null, duplicateOf: null });
+    // A copy renumbered so the system accepts it ("1065" → "1065-2") is still the same invoice twice; another number is not.
+    const [copy] = decide([incoming({ recordId: "r3", connectionId: STRIPE, normalizedNumber: "10652" })], [candidate({ id: "inv-1", normalizedNumber: "1065" })]);
+    expect(copy).toMatchObject({ kind: "new", duplicateOf: "inv-1" });
+    const [other] = decide([incoming({ recordId: "r4", connectionId: STRIPE, normalizedNumber: "2001" })], [candidate({ id: "inv-1", normalizedNumber: "1065" })]);
+    expect(other).toMatchObject({ kind: "new", duplicateOf: null });
   });
 
   it("lets a later record match an invoice an earlier record of the same batch started", () => {

@@ -80,6 +80,12 @@ function sameCustomer(incoming: Incoming, candidate: Candidate): boolean | null 
 }
 
 /** 0-100: how likely `candidate` is the invoice `incoming` describes, by its details alone. */
+/** Whether one number is the other, or the other with something added (QuickBooks makes a copy's number unique that way). */
+function copyNumber(a: string | null, b: string | null): boolean {
+  if (!a || !b) return true;
+  return a.startsWith(b) || b.startsWith(a);
+}
+
 export function detailsScore(incoming: Incoming, candidate: Candidate): number {
   if (incoming.currency !== candidate.currency || incoming.totalMinor !== candidate.totalMinor) return 0;
   if (!incoming.issueDate || !candidate.issueDate) return 0;
@@ -176,6 +182,15 @@ function decide(incoming: Incoming, index: InvoiceIndex, newId: (recordId: strin
   if (best) {
     const tied = scored.length > 1 && scored[1]!.score === best.score;
     if (best.score >= LINK_THRESHOLD && !tied) return { kind: "link", recordId, invoiceId: best.candidate.id, rule: "DETAILS", confidence: best.score };
+  }
+  // Entered twice in one system: the same customer, amount and date as an invoice this connection
+  // already holds, under the same number or one that extends it (a copy renumbered "INV-7-2").
+  const twin = index
+    .withAmount(incoming.currency, incoming.totalMinor)
+    .filter((c) => c.connectionIds.has(connectionId) && copyNumber(incoming.normalizedNumber, c.normalizedNumber) && detailsScore({ ...incoming, normalizedNumber: c.normalizedNumber }, c) >= LINK_THRESHOLD)
+    .sort(byId)[0];
+  if (twin) return fresh(null, twin.id);
+  if (best) {
     // Ambiguous or weak: a person decides.
     return fresh({ invoiceId: best.candidate.id, confidence: Math.min(best.score, LINK_THRESHOLD - 1) }, null);
   }

@@ -17,7 +17,7 @@ import { addIngest, EMPTY_INGEST, ingestStored, type IngestSummary } from "./lin
 
 type Cursors = { changes?: string };
 export type PullKind = "BACKFILL" | "INCREMENTAL";
-export type PullSummary = { runId: string; kind: PullKind; processed: number; inserted: number; updated: number; ingest: IngestSummary; error: string | null };
+export type PullSummary = { runId: string; workspaceId: string; kind: PullKind; processed: number; inserted: number; updated: number; ingest: IngestSummary; error: string | null };
 
 const STALE_RUN_MS = 15 * 60_000;
 const MAX_CHANGE_CALLS = 200;
@@ -162,12 +162,12 @@ export async function pullConnection(connectionId: string, requested?: PullKind)
         correlationId: run.id,
       });
     });
-    return { runId: run.id, kind, ...totals, error: null };
+    return { runId: run.id, workspaceId: connection.workspaceId, kind, ...totals, error: null };
   } catch (error) {
     const message = describeFailure(error, connector.label);
     log().warn({ connectionId, kind, err: error instanceof Error ? error.message : String(error) }, "pull failed");
     await db().syncRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), processed: totals.processed, error: message } });
     await db().connection.updateMany({ where: { id: connectionId, status: "ACTIVE" }, data: { lastError: message } });
-    return { runId: run.id, kind, ...totals, error: message };
+    return { runId: run.id, workspaceId: connection.workspaceId, kind, ...totals, error: message };
   }
 }

@@ -41,6 +41,8 @@ export async function setSyncRules(ctx: WorkspaceContext, winners: SyncRuleWinne
   const changed = (Object.keys(winners) as FieldGroup[]).filter((g) => winners[g] !== before[g]);
   if (changed.length === 0) return { changed: false };
   await db().$transaction(async (tx) => {
+    // Locked: other settings (notifications, auto-resolution) live in the same JSON and must not be lost.
+    await tx.$executeRaw`SELECT 1 FROM "Workspace" WHERE id = ${ctx.workspace.id} FOR UPDATE`;
     const row = await tx.workspace.findUniqueOrThrow({ where: { id: ctx.workspace.id }, select: { settings: true } });
     const settings = { ...((row.settings ?? {}) as Record<string, unknown>), syncRules: winners };
     await tx.workspace.update({ where: { id: ctx.workspace.id }, data: { settings: settings as Prisma.InputJsonValue } });

@@ -86,6 +86,8 @@ export type PlanInput = {
   awaitingMatch?: boolean;
   /** The workspace's auto-resolution rules (Settings). */
   autoResolve?: AutoResolveRules;
+  /** Planning history seen on first pulls (lib/sync/review.ts): an invoice missing somewhere is a question for a person, never a create. */
+  history?: boolean;
 };
 
 /** Differences the engine settles by itself, recorded as such. `roundingMinor`: totals this close (in minor units) agree. */
@@ -149,7 +151,7 @@ export function planPropagation(input: PlanInput): Plan {
       else if (!issued) plan.skipped.push({ connectionId: target.connectionId, reason: "only issued invoices are created" });
       else if (decidedVoid) plan.skipped.push({ connectionId: target.connectionId, reason: "decided void: not created elsewhere" });
       else if (input.awaitingMatch) plan.skipped.push({ connectionId: target.connectionId, reason: "waiting for a person to decide on a possible match or duplicate" });
-      else if (!present && (!invoice.issueDate || invoice.issueDate < target.connectedOn)) {
+      else if (!present && (input.history || !invoice.issueDate || invoice.issueDate < target.connectedOn)) {
         // History is not replayed into a new tool unasked: a person decides (MISSING).
         plan.skipped.push({ connectionId: target.connectionId, reason: "issued before the connection was made" });
         conflict(target, "MISSING", "presence", invoice.number ?? invoice.id, "", "the invoice is missing from a system that should hold it");

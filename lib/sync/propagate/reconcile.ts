@@ -107,7 +107,8 @@ async function planInput(invoiceId: string): Promise<{ input: PlanInput; workspa
       targets,
       failedKeys: invoice.pushFailures.map((f) => f.idempotencyKey),
       decisions: await decisionsOf(invoice.id, invoice.externalRecords, invoice.lines),
-      awaitingMatch: (await db().conflict.count({ where: { invoiceId: invoice.id, status: "OPEN", kind: { in: ["DUPLICATE", "POSSIBLE_MATCH"] } } })) > 0,
+      // Either side of an open match question: the record's invoice, or the one it may belong to (named in the key).
+      awaitingMatch: (await db().conflict.count({ where: { workspaceId: invoice.workspaceId, status: "OPEN", kind: { in: ["DUPLICATE", "POSSIBLE_MATCH"] }, OR: [{ invoiceId: invoice.id }, { openKey: { contains: invoice.id } }] } })) > 0,
       autoResolve: await autoResolveRulesFor(invoice.workspaceId),
       synced: (invoice.syncedState as SyncedState | null) ?? null,
     },
@@ -251,6 +252,20 @@ export async function planReconcile(invoiceId: string): Promise<{ plan: Plan; co
   if (autoResolved > 0 && plan.autoResolved.some((a) => a.decidedValue !== null)) return planReconcile(invoiceId);
   await settleDue(invoiceId, plan, read);
   return { plan, conflictsOpened, workspaceId: read.workspaceId };
+}
+
+/**
+ * Plans an invoice without carrying anything out and without marking it due: the conflicts the
+ * rules cannot settle are raised (and auto-resolved ones recorded), nothing is written anywhere.
+ * For history seen on first pulls (lib/sync/review.ts). True when a conflict was opened.
+ */
+export async function reviewInvoice(invoiceId: string): Promise<boolean> {
+  const read = await planInput(invoiceId);
+  if (!read) return false;
+  const plan = planPropagation({ ...read.input, history: true });
+  const opened = await raiseConflicts(read.workspaceId, invoiceId, plan, read.input);
+  await recordAutoResolved(read.workspaceId, invoiceId, plan, read.input);
+  return opened > 0;
 }
 
 export type PlannedPush = { connectionId: string; provider: ProviderName; kind: Write["kind"]; idempotencyKey: string };
