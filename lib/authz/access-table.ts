@@ -121,6 +121,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   "app/invite/[token]/actions.ts#acceptInvitationAction": { access: "user" },
   "app/w/[workspace]/settings/actions.ts#renameWorkspaceAction": { access: "workspace:manage", sample: { name: "Renamed by the matrix" } },
   "app/w/[workspace]/settings/actions.ts#saveSyncRulesAction": { access: "sync-rules:manage", sample: { payments: "STRIPE", header: "QUICKBOOKS", lines: "QUICKBOOKS" } },
+  "app/w/[workspace]/settings/actions.ts#saveAutoResolveAction": { access: "sync-rules:manage", sample: { roundingMinor: "1", dueDateFromSource: "on" } },
   "app/w/[workspace]/settings/members/actions.ts#inviteMemberAction": { access: "members:manage", sample: { email: "", role: "VIEWER" } },
   "app/w/[workspace]/settings/members/actions.ts#revokeInvitationAction": { access: "members:manage", sample: { invitationId: "missing" } },
   "app/w/[workspace]/settings/members/actions.ts#changeRoleAction": { access: "members:manage", sample: { membershipId: "missing", role: "VIEWER" } },

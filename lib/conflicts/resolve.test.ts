@@ -293,3 +293,23 @@ describe("who decides, and when two people do", () => {
     expect(next.data.map((c) => c.id)).not.toContain(paged.data[0]!.id);
   });
 });
+
+describe("auto-resolution rules in the engine", () => {
+  it("settles a rounding difference by itself, once, and records it as such", async () => {
+    const { setAutoResolveRules } = await import("./auto-rules");
+    await setAutoResolveRules({ ...ctx, role: "OWNER" }, { roundingMinor: 1, dueDateFromSource: false });
+    const inv = await openInvoice();
+    const xero = await client("XERO");
+    const before = (await xero.getInvoice(inv.idIn("XERO")))!;
+    await xero.updateInvoice(inv.idIn("XERO"), { lines: [{ description: "Rounded in Xero", quantity: "1", unitAmountMinor: before.totalMinor + 1n }] }, { idempotencyKey: "test:round-xero" });
+    await pull("XERO");
+    expect((await reconcileInvoice(inv.id))!.plan.conflicts).toEqual([]);
+    await reconcileInvoice(inv.id);
+    const conflicts = await db().conflict.findMany({ where: { invoiceId: inv.id, kind: "AMOUNT" } });
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]).toMatchObject({ status: "RESOLVED", resolution: expect.objectContaining({ action: "auto", rule: "rounding" }) });
+    expect(await db().auditEntry.count({ where: { workspaceId: state.workspaceId, action: "conflict.auto_resolved", subjectId: inv.id } })).toBe(1);
+    const view = await getConflict(ctx, conflicts[0]!.id);
+    expect(view).toMatchObject({ resolution: { action: "auto", rule: "rounding", by: "Auto-resolution rule" }, push: { state: "done" } });
+  });
+});

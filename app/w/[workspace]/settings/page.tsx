@@ -5,6 +5,8 @@ import { workspacePage } from "@/lib/auth/workspace-page";
 import { can } from "@/lib/authz/permissions";
 import { RenameWorkspaceForm } from "./rename-form";
 import { SyncRulesForm } from "./sync-rules-form";
+import { AutoResolveForm } from "./auto-resolve-form";
+import { autoResolveRulesFor } from "@/lib/conflicts/auto-rules";
 import { FIELD_GROUPS, syncRulesFor, winnersOf } from "@/lib/sync/rules";
 import { PROVIDER_NAMES } from "@/lib/sync/canonical";
 
@@ -14,6 +16,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ works
   const ctx = await workspacePage((await params).workspace, "workspace:view");
   const base = `/w/${ctx.workspace.slug}/settings`;
   const rules = await syncRulesFor(ctx.workspace.id);
+  const autoRules = await autoResolveRulesFor(ctx.workspace.id);
   const sections = [
     { href: `${base}/members`, title: "Members", body: "Who is in this workspace, their roles, and invitations.", show: true },
     { href: `${base}/api-keys`, title: "API keys", body: "Keys for the REST API, each with a role.", show: can(ctx.role, "api-keys:manage") },
@@ -50,6 +53,13 @@ export default async function SettingsPage({ params }: { params: Promise<{ works
           For each group of fields, the system whose value Concord takes and writes to the others (the source of truth).
         </p>
         <SyncRulesForm workspace={ctx.workspace.slug} groups={FIELD_GROUPS} winners={winnersOf(rules)} providers={PROVIDER_NAMES} editable={can(ctx.role, "sync-rules:manage")} />
+      </section>
+      <section className="mt-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200" aria-labelledby="auto-heading">
+        <h2 id="auto-heading" className="font-semibold">
+          Auto-resolution rules
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">Differences Concord settles by itself instead of asking in the conflict inbox. Off until you turn them on.</p>
+        <AutoResolveForm workspace={ctx.workspace.slug} roundingMinor={autoRules.roundingMinor} dueDateFromSource={autoRules.dueDateFromSource} editable={can(ctx.role, "sync-rules:manage")} />
       </section>
     </>
   );
