@@ -132,6 +132,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   "app/w/[workspace]/connections/actions.ts#syncNowAction": { access: "connections:manage", sample: { connectionId: "missing" } },
   "app/w/[workspace]/connections/actions.ts#retryFailedAction": { access: "connections:manage", sample: { connectionId: "missing" } },
   "app/w/[workspace]/connections/actions.ts#retryFailedPushesAction": { access: "connections:manage", sample: { connectionId: "missing" } },
+  "app/w/[workspace]/connections/actions.ts#catchUpHistoryAction": { access: "sync-rules:manage", sample: {} },
   "app/w/[workspace]/connections/actions.ts#chooseAccountAction": { access: "connections:manage", sample: { flowId: "missing", account: "x" } },
   "app/w/[workspace]/audit/actions.ts#verifyAuditAction": { access: "audit:view", sample: {} },
   "app/w/[workspace]/settings/notifications/actions.ts#saveDigestAction": { access: "notifications:manage", sample: { enabled: "on" } },

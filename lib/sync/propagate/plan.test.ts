@@ -62,6 +62,13 @@ describe("planning propagation", () => {
     expect(settled.writes).toEqual([]);
   });
 
+  it("takes a payment the target already shows as paid (entered by hand, or a bare amount) as there, and records only the rest", () => {
+    const first = { id: "pay-1", kind: "PAYMENT" as const, amountMinor: 4_000n, currency: "USD", paidOn: "2026-06-05", seenBy: ["stripe"] };
+    const second = { id: "pay-2", kind: "PAYMENT" as const, amountMinor: 6_000n, currency: "USD", paidOn: "2026-06-10", seenBy: ["stripe"] };
+    const plan = planPropagation(base({ payments: [first, second], targets: [target("stripe", "STRIPE", { status: "PAID", amountPaidMinor: 10_000n, amountDueMinor: 0n }), target("hubspot", "HUBSPOT", { status: "PARTIALLY_PAID", amountPaidMinor: 4_000n, amountDueMinor: 6_000n })] }));
+    expect(plan.writes).toEqual([expect.objectContaining({ kind: "record_payment", connectionId: "hubspot", paymentId: "pay-2", amountMinor: 6_000n })]);
+  });
+
   it("propagates only the payment source's payments", () => {
     const typedInQuickbooks = { ...stripePaid, id: "pay-q", seenBy: ["qbo"] };
     const plan = planPropagation(base({ payments: [typedInQuickbooks], targets: [target("xero", "XERO", {})] }));

@@ -243,7 +243,16 @@ function moneyWrites(input: PlanInput, target: TargetState, record: NonNullable<
     idempotencyKey: key(invoice.id, p.id, target.connectionId, kind === "record_payment" ? "payment" : "refund"),
   });
   let due = record.amountDueMinor;
+  // Money the target shows paid that no payment Concord knows there accounts for: entered there by
+  // hand, or held as a bare amount (HubSpot keeps no payment records). The oldest unseen payments
+  // it covers are taken as already there, so nothing is recorded twice.
+  const seenHere = input.payments.filter((p) => p.kind === "PAYMENT" && p.seenBy.includes(target.connectionId)).reduce((sum, p) => sum + p.amountMinor, 0n);
+  let unaccounted = record.amountPaidMinor - seenHere;
   for (const payment of unseen.filter((p) => p.kind === "PAYMENT")) {
+    if (payment.amountMinor <= unaccounted) {
+      unaccounted -= payment.amountMinor;
+      continue;
+    }
     if (payment.amountMinor > due) continue;
     due -= payment.amountMinor;
     writes.push(write("record_payment", payment));

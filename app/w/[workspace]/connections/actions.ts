@@ -8,6 +8,7 @@ import { disconnect } from "@/lib/connections/manage";
 import { startPull } from "@/lib/sync/start";
 import { retryFailedDeliveries } from "@/lib/webhooks/failed";
 import { retryFailedPushes } from "@/lib/sync/propagate/failures";
+import { catchUpHistory } from "@/lib/sync/catch-up";
 
 export const disconnectAction = workspaceAction(
   { permission: "connections:manage", input: z.object({ connectionId: idSchema }) },
@@ -48,3 +49,8 @@ export const retryFailedPushesAction = workspaceAction(
     return { ok: true, data: undefined, message: count ? `Retrying ${count} change${count === 1 ? "" : "s"}.` : "Nothing left to retry." };
   },
 );
+
+export const catchUpHistoryAction = workspaceAction({ permission: "sync-rules:manage", input: z.object({}) }, async (ctx) => {
+  const { invoices } = await catchUpHistory(ctx);
+  return { ok: true, data: undefined, message: invoices ? `Applying the sync rules to ${invoices} invoice${invoices === 1 ? "" : "s"}; follow them on the timeline.` : "Nothing left to catch up." };
+});

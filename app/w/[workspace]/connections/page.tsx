@@ -8,6 +8,8 @@ import { NOTICES } from "@/lib/connections/notices";
 import { latestRuns } from "@/lib/sync/start";
 import { failedDeliveryCounts } from "@/lib/webhooks/failed";
 import { failedPushCounts } from "@/lib/sync/propagate/failures";
+import { historyBacklog } from "@/lib/sync/catch-up";
+import { CatchUpHistory } from "@/components/connections/catch-up-history";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -22,6 +24,7 @@ export default async function ConnectionsPage({
   const { notice, provider } = await searchParams;
   const [connections, runs, failed, failedPushes, providers] = [await listConnections(ctx), await latestRuns(ctx), await failedDeliveryCounts(ctx), await failedPushCounts(ctx), availableProviders()];
   const manage = can(ctx.role, "connections:manage");
+  const backlog = connections.length > 0 ? await historyBacklog(ctx) : 0;
   const label = providers.find((p) => p.id === provider)?.label ?? "The provider";
   const message = notice && notice in NOTICES ? NOTICES[notice as keyof typeof NOTICES] : null;
   const base = `/w/${ctx.workspace.slug}/connections`;
@@ -34,6 +37,8 @@ export default async function ConnectionsPage({
           {message.text(label)}
         </p>
       ) : null}
+
+      {backlog > 0 ? <CatchUpHistory workspace={ctx.workspace.slug} backlog={backlog} manage={can(ctx.role, "sync-rules:manage")} /> : null}
 
       {connections.length === 0 ? (
         <EmptyState title="No tools connected" testId="empty-connections">
