@@ -9,10 +9,10 @@
  */
 import { z } from "zod";
 import { db, type DbOrTx } from "../db";
-import type { Prisma } from "../db/generated/client";
 import { recordAudit } from "../audit/record";
 import { assertCan, type WorkspaceContext } from "../authz/context";
 import { NO_AUTO_RESOLVE, type AutoResolveRules } from "../sync/propagate/plan";
+import { writeSettingsKey } from "../workspace-settings";
 
 export const autoResolveSchema = z.strictObject({
   roundingMinor: z.coerce.number().int("Use a whole number of minor units.").min(0, "Use 0 to turn the rule off.").max(100, "Up to 100 minor units: beyond that a difference is not rounding."),
@@ -30,14 +30,10 @@ export async function autoResolveRulesFor(workspaceId: string, client: DbOrTx = 
 export async function setAutoResolveRules(ctx: WorkspaceContext, rules: AutoResolveRules): Promise<{ changed: boolean }> {
   assertCan(ctx, "sync-rules:manage");
   return db().$transaction(async (tx) => {
-    // Locked: other settings (sync rules, notifications) live in the same JSON and must not be lost.
-    await tx.$executeRaw`SELECT 1 FROM "Workspace" WHERE id = ${ctx.workspace.id} FOR UPDATE`;
     const before = await autoResolveRulesFor(ctx.workspace.id, tx);
     const changed = (Object.keys(rules) as (keyof AutoResolveRules)[]).filter((k) => rules[k] !== before[k]);
     if (changed.length === 0) return { changed: false };
-    const row = await tx.workspace.findUniqueOrThrow({ where: { id: ctx.workspace.id }, select: { settings: true } });
-    const settings = { ...((row.settings ?? {}) as Record<string, unknown>), autoResolve: rules };
-    await tx.workspace.update({ where: { id: ctx.workspace.id }, data: { settings: settings as Prisma.InputJsonValue } });
+    await writeSettingsKey(tx, ctx.workspace.id, "autoResolve", rules);
     await recordAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor,

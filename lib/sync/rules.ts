@@ -5,12 +5,12 @@
  */
 import { z } from "zod";
 import { db, type DbOrTx } from "../db";
-import type { Prisma } from "../db/generated/client";
 import { recordAudit } from "../audit/record";
 import { assertCan, type WorkspaceContext } from "../authz/context";
 import { log } from "../log";
 import { PROVIDER_NAMES, rulesFrom, DEFAULT_RULES, type FieldGroup, type ProviderName, type SourceRules } from "./canonical";
 import { recomputeInvoices } from "./link/recompute";
+import { writeSettingsKey } from "../workspace-settings";
 
 export const FIELD_GROUPS: { id: FieldGroup; label: string; help: string }[] = [
   { id: "payments", label: "Payment status and amounts paid", help: "Usually the payment gateway, where the money arrives." },
@@ -41,11 +41,7 @@ export async function setSyncRules(ctx: WorkspaceContext, winners: SyncRuleWinne
   const changed = (Object.keys(winners) as FieldGroup[]).filter((g) => winners[g] !== before[g]);
   if (changed.length === 0) return { changed: false };
   await db().$transaction(async (tx) => {
-    // Locked: other settings (notifications, auto-resolution) live in the same JSON and must not be lost.
-    await tx.$executeRaw`SELECT 1 FROM "Workspace" WHERE id = ${ctx.workspace.id} FOR UPDATE`;
-    const row = await tx.workspace.findUniqueOrThrow({ where: { id: ctx.workspace.id }, select: { settings: true } });
-    const settings = { ...((row.settings ?? {}) as Record<string, unknown>), syncRules: winners };
-    await tx.workspace.update({ where: { id: ctx.workspace.id }, data: { settings: settings as Prisma.InputJsonValue } });
+    await writeSettingsKey(tx, ctx.workspace.id, "syncRules", winners);
     await recordAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor,
