@@ -80,6 +80,8 @@ export const ROUTES: Record<string, RouteEntry> = {
   "DELETE /api/v1/[...path]": { access: "public", auth: "none", call: "/api/v1/no-such-thing", ok: 404 },
   "GET /w/[workspace]/invoices/feed": { access: "workspace:view", auth: "session", call: "/w/:workspace/invoices/feed", ok: 200, anonymous: 401 },
   "GET /w/[workspace]/audit/feed": { access: "audit:view", auth: "session", call: "/w/:workspace/audit/feed", ok: 200, anonymous: 401 },
+  "GET /w/[workspace]/conflicts/feed": { access: "workspace:view", auth: "session", call: "/w/:workspace/conflicts/feed", ok: 200, anonymous: 401 },
+  "GET /w/[workspace]/conflicts/feed/[id]": { access: "workspace:view", auth: "session", call: "/w/:workspace/conflicts/feed/:missingId", ok: 404, anonymous: 401 },
   "GET /w/[workspace]/conflicts-count": { access: "workspace:view", auth: "session", call: "/w/:workspace/conflicts-count", ok: 200, anonymous: 401 },
   "GET /w/[workspace]/audit/export": { access: "audit:view", auth: "session", call: "/w/:workspace/audit/export?action=member", ok: 200, anonymous: 401 },
   "GET /api/v1/openapi.json": { access: "public", auth: "none", call: "/api/v1/openapi.json", ok: 200 },
@@ -135,6 +137,9 @@ export const ACTIONS: Record<string, ActionEntry> = {
   "app/w/[workspace]/connections/actions.ts#catchUpHistoryAction": { access: "sync-rules:manage", sample: {} },
   "app/w/[workspace]/connections/actions.ts#chooseAccountAction": { access: "connections:manage", sample: { flowId: "missing", account: "x" } },
   "app/w/[workspace]/audit/actions.ts#verifyAuditAction": { access: "audit:view", sample: {} },
+  // Conflicts that do not exist: 404 for those allowed, after the role check.
+  "app/w/[workspace]/conflicts/actions.ts#resolveConflictAction": { access: "conflicts:resolve", sample: { conflictId: "missing", action: "ignore", reason: "matrix check", version: 1 } },
+  "app/w/[workspace]/conflicts/actions.ts#bulkResolveAction": { access: "conflicts:resolve", sample: { action: "ignore", reason: "matrix check", items: [{ id: "missing", version: 1 }] } },
   "app/w/[workspace]/settings/notifications/actions.ts#saveDigestAction": { access: "notifications:manage", sample: { enabled: "on" } },
   // fetch refuses port 9 outright: "Send test event" fails at once, whoever sends it.
   "app/w/[workspace]/settings/notifications/actions.ts#saveWebhookAction": { access: "notifications:manage", sample: { url: "http://127.0.0.1:9/concord-matrix" } },

@@ -1,0 +1,134 @@
+"use client";
+/**
+ * The inbox's filters, kept in the URL (shareable, back-button friendly): the kind groups with
+ * their counts, the status (Open unless asked otherwise) and a search box that `/` focuses.
+ */
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useId, useRef, useState } from "react";
+import type { ConflictPage } from "@/lib/conflicts/schemas";
+import { KIND_LABEL, KIND_TABS, STATUS_FILTERS } from "./format";
+
+export const FILTER_KEYS = ["kind", "status", "q"] as const;
+
+/** Sets one URL parameter (null removes it), keeping the others. */
+function useSetParam() {
+  const params = useSearchParams();
+  const pathname = usePathname();
+  const router = useRouter();
+  return (key: string, value: string | null) => {
+    const next = new URLSearchParams(params.toString());
+    if (value) next.set(key, value);
+    else next.delete(key);
+    router.replace(next.size ? `${pathname}?${next}` : pathname, { scroll: false });
+  };
+}
+
+export function KindTabs({ counts }: { counts: ConflictPage["counts"] | null }) {
+  const params = useSearchParams();
+  const set = useSetParam();
+  const kind = params.get("kind");
+  const tabs: { value: string | null; label: string; count: number | undefined }[] = [
+    { value: null, label: "All", count: counts?.total },
+    ...KIND_TABS.map((k) => ({ value: k, label: KIND_LABEL[k], count: counts?.byKind[k] })),
+  ];
+  return (
+    <nav aria-label="Conflict kinds">
+      <ul className="flex flex-wrap gap-1 border-b border-slate-200 pb-2">
+        {tabs.map((tab) => {
+          const current = (tab.value ?? null) === (kind ?? null);
+          return (
+            <li key={tab.label}>
+              <button
+                type="button"
+                aria-pressed={current}
+                onClick={() => set("kind", tab.value)}
+                data-testid={`kind-${tab.value ?? "ALL"}`}
+                data-count={tab.count ?? ""}
+                className={`inline-flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 ${
+                  current ? "bg-brand-50 text-brand-800 ring-1 ring-brand-200" : "text-slate-700 hover:bg-slate-100"
+                }`}
+              >
+                {tab.label}
+                <span className={`min-w-6 rounded-full px-1.5 text-center text-xs font-semibold ${tab.count ? "bg-amber-100 text-amber-900" : "bg-slate-100 text-slate-500"}`}>
+                  {tab.count === undefined ? "…" : tab.count.toLocaleString("en-US")}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+export function StatusAndSearch() {
+  const params = useSearchParams();
+  const set = useSetParam();
+  const prefix = useId();
+  const status = params.get("status") ?? "OPEN";
+  const urlQ = params.get("q") ?? "";
+  // The box answers as you type; the URL follows after a short pause, and wins when it changes from outside.
+  const [q, setQ] = useState(urlQ);
+  const [synced, setSynced] = useState(urlQ);
+  if (synced !== urlQ) {
+    setSynced(urlQ);
+    setQ(urlQ);
+  }
+  useEffect(() => {
+    if (q.trim() === urlQ) return;
+    const timer = setTimeout(() => set("q", q.trim() || null), 250);
+    return () => clearTimeout(timer);
+  });
+  const search = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      e.preventDefault();
+      search.current?.focus();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  const field = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
+  return (
+    <form role="search" aria-label="Filter conflicts" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
+      <div className="flex flex-col">
+        <label htmlFor={`${prefix}-q`} className="text-xs font-medium text-slate-600">
+          Search
+        </label>
+        <input
+          id={`${prefix}-q`}
+          ref={search}
+          type="search"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") e.currentTarget.blur();
+          }}
+          placeholder="Invoice number or customer  ( / )"
+          aria-keyshortcuts="/"
+          className={`${field} w-72`}
+        />
+      </div>
+      <div className="flex flex-col">
+        <label htmlFor={`${prefix}-status`} className="text-xs font-medium text-slate-600">
+          Status
+        </label>
+        <select id={`${prefix}-status`} value={status} onChange={(e) => set("status", e.target.value === "OPEN" ? null : e.target.value)} className={field}>
+          {STATUS_FILTERS.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </div>
+    </form>
+  );
+}
+
+/** Whether a key press is someone typing (shortcuts stay quiet then). */
+export function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement) return !["checkbox", "radio", "button", "submit", "reset"].includes(target.type);
+  return target.isContentEditable || ["TEXTAREA", "SELECT"].includes(target.tagName);
+}
