@@ -88,7 +88,7 @@ describe("a conflict in the inbox", () => {
       version: 2,
       actions: ["reopen"],
       resolvedAt: "2026-11-03T10:00:00.000Z",
-      resolution: { action: "take", rule: null, source: "conn_qbo", value: "123450", decidedValue: "123450", by: "ana@acme.test", settledAt: null },
+      resolution: { action: "take", rule: null, source: "conn_qbo", value: "123450", decidedValue: "123450", by: "ana@acme.test", reason: null, settledAt: null },
       push: { state: "failed", error: "Xero answered 400: invoice is locked", notes: [], pushes: [{ connectionId: "conn_xero", system: "xero", action: "update_invoice", ok: false, error: "invoice is locked", at: "2026-11-03T10:00:01.000Z" }] },
     });
     expect(text(html)).toContain("Decided by ana@acme.test");

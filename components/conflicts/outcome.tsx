@@ -39,6 +39,11 @@ export function Outcome({ conflict, workspace }: { conflict: ConflictView; works
         {resolution.by ? <> by {resolution.by}</> : null}
         {when(conflict.resolvedAt)}
       </p>
+      {resolution.reason ? (
+        <p className="text-slate-700" data-testid="ignore-reason">
+          Reason: {resolution.reason}
+        </p>
+      ) : null}
       {push ? <PushState push={push} workspace={workspace} /> : null}
     </div>
   );

@@ -96,7 +96,7 @@ export async function readConflict(workspaceId: string, id: string, client: Pris
   return rows[0] ?? null;
 }
 
-type Resolution = { action?: string; rule?: string; source?: string; value?: string; decidedValue?: unknown; by?: string; settledAt?: string; notes?: string[] };
+type Resolution = { action?: string; rule?: string; source?: string; value?: string; decidedValue?: unknown; by?: string; reason?: string; settledAt?: string; notes?: string[] };
 
 /** The rows a conflict shows: CUSTOMER conflicts read every system's spelling now; the others show what was stored. */
 export async function rowsOf(workspaceId: string, conflicts: Pick<ConflictRow, "kind" | "values">[]): Promise<Map<Pick<ConflictRow, "kind" | "values">, unknown>> {
@@ -157,6 +157,7 @@ async function toViews(workspaceId: string, rows: ConflictRow[]): Promise<Confli
             value: resolution.value ?? null,
             decidedValue: resolution.decidedValue ?? null,
             by: resolution.by ?? null,
+            reason: resolution.reason ?? null,
             settledAt: resolution.settledAt ?? null,
           }
         : null,

@@ -263,7 +263,7 @@ describe("who decides, and when two people do", () => {
       await resolveConflict(ctx, conflict.id, { action: "ignore", reason: "known difference", version: reopened.version });
     }
     const ignored = await getConflict(ctx, conflict.id);
-    expect(ignored).toMatchObject({ status: "IGNORED", actions: ["reopen"], resolution: { action: "ignore" } });
+    expect(ignored).toMatchObject({ status: "IGNORED", actions: ["reopen"], resolution: { action: "ignore", reason: "known difference" } });
     await reconcileInvoice(ignored.invoice!.id);
     expect(await db().conflict.count({ where: { invoiceId: ignored.invoice!.id, kind: "AMOUNT", status: "OPEN" } })).toBe(0);
     const reopened = await resolveConflict(ctx, conflict.id, { action: "reopen", version: ignored.version });

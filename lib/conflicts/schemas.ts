@@ -167,6 +167,7 @@ export const conflictSchema = z.object({
       value: z.string().nullable(),
       decidedValue: z.unknown(),
       by: z.string().nullable().describe("Who decided: an email or an API key's name."),
+      reason: z.string().nullable().describe("Why a person ignored it."),
       settledAt: z.string().nullable().describe("When every system held the decided value."),
     })
     .nullable(),
