@@ -17,6 +17,7 @@ import { ConflictCard, type Decide, type ItemMessage } from "./conflict-card";
 import { FILTER_KEYS, isTyping, KindTabs, StatusAndSearch } from "./filters";
 import { possessive, systemName } from "./format";
 import { Shortcuts } from "./shortcuts";
+import { conflictCountKey } from "@/components/notifications/conflict-count";
 
 export type { ConnectionOption } from "./bulk-bar";
 
@@ -105,6 +106,8 @@ export function ConflictInbox({ workspace, canResolve, connections }: { workspac
       const result: ActionResult<ConflictView> = await resolveConflictAction(null, { workspace, conflictId: conflict.id, version: conflict.version, ...input });
       if (result.ok) {
         client.setQueryData(key, result.data);
+        // The shell's open-conflict badge follows at once.
+        void client.invalidateQueries({ queryKey: conflictCountKey(`/w/${workspace}`) });
         pin(conflict.id, index);
         setMessages((m) => new Map(m).set(conflict.id, { ok: true, text: result.message ?? "Done." }));
         setSelected((s) => toggled(s, conflict.id, false));
@@ -231,6 +234,7 @@ export function ConflictInbox({ workspace, canResolve, connections }: { workspac
           onDone={(ids) => {
             setSelected((s) => new Set([...s].filter((id) => !ids.includes(id))));
             void client.invalidateQueries({ queryKey: ["conflicts", workspace] });
+            void client.invalidateQueries({ queryKey: conflictCountKey(`/w/${workspace}`) });
           }}
         />
       ) : null}
