@@ -21,6 +21,28 @@ describe("callProvider", () => {
     expect(at[3]!).toBeGreaterThanOrEqual(290);
   });
 
+  it("counts a call in the window until its answer came back: the provider may have counted it as late as that", async () => {
+    const limits: Limits = { windows: [{ max: 1, ms: 200 }] };
+    const started = Date.now();
+    const at: number[] = [];
+    await Promise.all(
+      Array.from({ length: 2 }, () =>
+        callProvider(`k${key}`, limits, { idempotent: true, classify }, async () => {
+          at.push(Date.now() - started);
+          await new Promise((r) => setTimeout(r, 100));
+        }),
+      ),
+    );
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(295);
+  });
+
+  it("lets waiting calls start in the order they came", async () => {
+    const limits: Limits = { windows: [{ max: 2, ms: 40 }] };
+    const order: number[] = [];
+    await Promise.all(Array.from({ length: 7 }, (_, i) => callProvider(`k${key}`, limits, { idempotent: true, classify }, async () => void order.push(i))));
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
   it("caps concurrent calls per connection", async () => {
     let active = 0;
     let peak = 0;

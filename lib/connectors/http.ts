@@ -1,8 +1,9 @@
 /**
  * The shared HTTP layer every connector call goes through: per-connection rate limits matching
- * each provider's documented limits, waiting out 429s (Retry-After), retrying only what is safe
- * to repeat (reads, or writes that carry an idempotency key) with jittered exponential backoff,
- * one token refresh on 401, and a timeout on every call.
+ * each provider's documented limits (the one place requests are paced, each counted until its
+ * answer is in), waiting out 429s (Retry-After), retrying only what is safe to repeat (reads, or
+ * writes that carry an idempotency key) with jittered exponential backoff, one token refresh on
+ * 401, and a timeout on every call.
  */
 import { ProviderError } from "./errors";
 import type { ProviderId } from "./types";
@@ -26,48 +27,79 @@ export const STRIPE_LIVE_LIMITS: Limits = { windows: [{ max: 100, ms: 1_000 }] }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Sliding-window limiter and concurrency cap for one connection. */
+/**
+ * The limiter of one connection. A request counts in each window from the moment it is sent until
+ * `ms` after its answer came back: the provider counted it at some moment in between, and only
+ * the answer bounds that moment. Counting from the send instead lets the next window's first
+ * request reach the provider before the provider's own window has closed (its window began when
+ * our earlier request arrived, a little after we sent it), and that 429 costs a whole Retry-After
+ * for everyone on the connection. Waiting requests go first in, first out; a 429's Retry-After
+ * holds all of them.
+ */
 class Gate {
-  private starts: number[][];
-  private active = 0;
-  private waiters: (() => void)[] = [];
+  /** Per window, when each recent request's answer came back, oldest first. */
+  private readonly answered: number[][];
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
   private pausedUntil = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly limits: Limits) {
-    this.starts = limits.windows.map(() => []);
+    this.answered = limits.windows.map(() => []);
   }
 
-  /** Waits until a request may start now; returns the release function. */
-  async acquire(): Promise<() => void> {
-    if (this.limits.concurrency) {
-      while (this.active >= this.limits.concurrency) await new Promise<void>((resolve) => this.waiters.push(resolve));
-      this.active += 1;
-    }
-    for (;;) {
-      const now = Date.now();
-      let wait = Math.max(0, this.pausedUntil - now);
-      this.limits.windows.forEach((w, i) => {
-        const log = this.starts[i]!;
-        while (log.length && log[0]! <= now - w.ms) log.shift();
-        if (log.length >= w.max) wait = Math.max(wait, log[0]! + w.ms - now);
+  /** Waits until a request may start; returns the function to call once its answer is in. */
+  acquire(): Promise<() => void> {
+    return new Promise((resolve) => {
+      this.waiting.push(() => {
+        this.inFlight += 1;
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          this.inFlight -= 1;
+          const now = performance.now();
+          for (const log of this.answered) log.push(now);
+          this.pump();
+        });
       });
-      if (wait === 0) break;
-      await sleep(wait);
-    }
-    const now = Date.now();
-    this.starts.forEach((log) => log.push(now));
-    let released = false;
-    return () => {
-      if (released || !this.limits.concurrency) return;
-      released = true;
-      this.active -= 1;
-      this.waiters.shift()?.();
-    };
+      this.pump();
+    });
   }
 
   /** The provider said 429: nobody on this connection starts before it allows. */
   pause(seconds: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + seconds * 1000);
+    this.pausedUntil = Math.max(this.pausedUntil, performance.now() + seconds * 1000);
+    this.pump();
+  }
+
+  /** Milliseconds until the next request may start; Infinity when it waits for an answer. */
+  private wait(now: number): number {
+    let wait = Math.max(0, this.pausedUntil - now);
+    if (this.limits.concurrency && this.inFlight >= this.limits.concurrency) return Infinity;
+    this.limits.windows.forEach((w, i) => {
+      const log = this.answered[i]!;
+      while (log.length && log[0]! <= now - w.ms) log.shift();
+      // Below the limit once this many answered requests have left the window.
+      const leave = log.length + this.inFlight - w.max + 1;
+      if (leave <= 0) return;
+      wait = Math.max(wait, leave <= log.length ? log[leave - 1]! + w.ms - now : Infinity);
+    });
+    return wait;
+  }
+
+  private pump(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.waiting.length) {
+      const wait = this.wait(performance.now());
+      if (wait === Infinity) return; // an answer calls pump again
+      if (wait > 0) {
+        this.timer = setTimeout(() => this.pump(), Math.ceil(wait));
+        return;
+      }
+      this.waiting.shift()!();
+    }
   }
 }
 
@@ -101,26 +133,27 @@ export async function callProvider<T>(connectionKey: string, limits: Limits, opt
   let refreshed = false;
   for (let attempt = 1; ; attempt++) {
     const release = await gate.acquire();
+    let error: ProviderError;
     try {
       return await fn(AbortSignal.timeout(timeoutMs));
     } catch (raw) {
-      const error = raw instanceof ProviderError ? raw : classify(raw);
-      if (error.kind === "unauthorized" && onUnauthorized && !refreshed) {
-        refreshed = true;
-        await onUnauthorized();
-        continue;
-      }
-      if (attempt >= maxAttempts) throw error;
-      if (error.kind === "rate_limited") {
-        // A 429 was refused before it did anything, so even a plain write may be sent again.
-        gate.pause(Math.min(error.details.retryAfterSeconds ?? 1, MAX_RETRY_AFTER_SECONDS));
-        continue;
-      }
-      if (!error.transient || !idempotent) throw error;
-      await sleep(Math.random() * Math.min(8_000, 250 * 2 ** attempt)); // full jitter
+      error = raw instanceof ProviderError ? raw : classify(raw);
+      // Before this request's slot frees, so that nobody on the connection starts in between.
+      if (error.kind === "rate_limited") gate.pause(Math.min(error.details.retryAfterSeconds ?? 1, MAX_RETRY_AFTER_SECONDS));
     } finally {
+      // Backoff and token refreshes happen outside the gate: a request waiting to retry holds no slot.
       release();
     }
+    if (error.kind === "unauthorized" && onUnauthorized && !refreshed) {
+      refreshed = true;
+      await onUnauthorized();
+      continue;
+    }
+    if (attempt >= maxAttempts) throw error;
+    // A 429 was refused before it did anything, so even a plain write may be sent again (after the pause).
+    if (error.kind === "rate_limited") continue;
+    if (!error.transient || !idempotent) throw error;
+    await sleep(Math.random() * Math.min(8_000, 250 * 2 ** attempt)); // full jitter
   }
 }
 

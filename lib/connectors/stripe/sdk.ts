@@ -84,6 +84,17 @@ export function serverSeconds(answer: unknown): number {
   return Math.floor((Number.isNaN(ms) ? Date.now() : ms) / 1000);
 }
 
+/**
+ * Whether Stripe answered a request carrying an idempotency key with the answer it gave the key's
+ * first request (`Idempotent-Replayed: true`): what that request did was done before this call.
+ * https://docs.stripe.com/api/idempotent_requests
+ */
+export function replayed(answer: unknown): boolean {
+  const headers = (answer as { lastResponse?: { headers?: unknown } } | null)?.lastResponse?.headers;
+  const value = headers instanceof Headers ? headers.get("idempotent-replayed") : typeof headers === "object" && headers !== null ? (headers as Record<string, unknown>)["idempotent-replayed"] : undefined;
+  return value === "true";
+}
+
 export type StripeCall = <T>(fn: (stripe: Stripe, options: Stripe.RequestOptions) => Promise<T>, write?: { idempotencyKey: string }) => Promise<T>;
 
 /**

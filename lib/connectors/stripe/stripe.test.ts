@@ -259,6 +259,45 @@ describe("writes and changes", () => {
     });
   });
 
+  it("records a payment in three requests; a retry after a failed attachment attaches the reported record once", async () => {
+    const customer = Object.keys(data(accountId).customers.byId)[0]!;
+    const inv = await client.createInvoice(draftFor("inv_c_pay_retry", { customer: { externalId: customer, name: "", email: null }, currency: "JPY", lines: [{ description: "Support", quantity: "1", unitAmountMinor: 40_000n }] }), {
+      idempotencyKey: "concord:inv_c_pay_retry",
+    });
+    const draft = { invoiceExternalId: inv.externalId, amountMinor: 40_000n, currency: "JPY", paidOn: "2026-03-06", reference: null };
+    const served = () => Object.fromEntries(Object.entries(h.sandbox.stats.requests).map(([route, byStatus]) => [route, Object.values(byStatus).reduce((a, b) => a + b, 0)]));
+    const since = (before: Record<string, number>) =>
+      Object.fromEntries(Object.entries(served()).flatMap(([route, n]) => (n > (before[route] ?? 0) ? [[route, n - (before[route] ?? 0)]] : [])));
+
+    // Every attachment fails (503s, retried by the HTTP layer, then given up): the record stays reported, unattached.
+    await control(h, "/_sandbox/faults", { errorRate: 1, paths: [`/v1/invoices/${inv.externalId}/attach_payment`] });
+    try {
+      await expect(client.recordPayment(draft, { idempotencyKey: "concord:pay_retry" })).rejects.toMatchObject({ kind: "server" });
+    } finally {
+      await control(h, "/_sandbox/faults", {});
+    }
+    expect(Object.values(data(accountId).paymentRecords!.byId).filter((r) => r.amount.value === 40_000 && r.amount.currency === "jpy")).toHaveLength(1);
+
+    // The retry's report is replayed, so it looks for an attachment first; none, so it attaches.
+    let before = served();
+    const payment = await client.recordPayment(draft, { idempotencyKey: "concord:pay_retry" });
+    expect(payment).toMatchObject({ kind: "PAYMENT", deleted: false, amountMinor: 40_000n, invoiceExternalIds: [inv.externalId] });
+    expect(since(before)).toEqual({ "GET /v1/invoices/:id": 1, "POST /v1/payment_records/report_payment": 1, "GET /v1/invoice_payments": 1, "POST /v1/invoices/:id/attach_payment": 1 });
+    // Once more: the replayed report's record is found attached; nothing else is written.
+    before = served();
+    expect((await client.recordPayment(draft, { idempotencyKey: "concord:pay_retry" })).externalId).toBe(payment.externalId);
+    expect(since(before)).toEqual({ "GET /v1/invoices/:id": 1, "POST /v1/payment_records/report_payment": 1, "GET /v1/invoice_payments": 1 });
+    expect(Object.values(data(accountId).invoicePayments.byId).filter((p) => p.invoice === inv.externalId && p.status === "paid")).toHaveLength(1);
+
+    // A first attempt reads the invoice, reports and attaches: the attachment answers the payment it made.
+    const other = await client.createInvoice(draftFor("inv_c_pay_first", { customer: { externalId: customer, name: "", email: null }, currency: "JPY", lines: [{ description: "Support", quantity: "1", unitAmountMinor: 10_000n }] }), {
+      idempotencyKey: "concord:inv_c_pay_first",
+    });
+    before = served();
+    expect(await client.recordPayment({ ...draft, invoiceExternalId: other.externalId, amountMinor: 10_000n }, { idempotencyKey: "concord:pay_first" })).toMatchObject({ amountMinor: 10_000n, invoiceExternalIds: [other.externalId] });
+    expect(since(before)).toEqual({ "GET /v1/invoices/:id": 1, "POST /v1/payment_records/report_payment": 1, "POST /v1/invoices/:id/attach_payment": 1 });
+  });
+
   it("voids an open invoice (again without error) and deletes a draft", async () => {
     // Twelve lines: answers show the first 10, the rest are paged in.
     const lines = Array.from({ length: 12 }, (_, i) => ({ description: `Item ${i}`, quantity: "1", unitAmountMinor: BigInt(100 + i) }));

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import Stripe from "stripe";
+import { z } from "zod";
 import { currencyCode } from "../../normalize/money";
 import { ProviderError } from "../errors";
 import { checkRefundDraft } from "../refunds";
@@ -15,7 +16,10 @@ import { alreadyApplied, checkInvoicePatch } from "../updates";
 import { fetchedStamp, toCreditNoteRefund, toInvoice, toInvoicePayment } from "./mappers";
 import { mapInvoice, PAGE_SIZE } from "./reads";
 import { creditNoteSchema, customerSchema, invoicePaymentSchema, invoiceSchema, listSchema, parse, paymentRecordSchema } from "./schemas";
-import { serverSeconds, type StripeCall } from "./sdk";
+import { replayed, serverSeconds, type StripeCall } from "./sdk";
+
+/** An invoice answered with `expand: ["payments"]`: its invoice payments, newest first. */
+const attachedSchema = z.looseObject({ payments: listSchema(invoicePaymentSchema) });
 
 /** A send_invoice invoice needs a due date; Stripe's dashboard proposes 30 days. */
 const DEFAULT_DAYS_UNTIL_DUE = 30;
@@ -122,8 +126,13 @@ export function writers(call: StripeCall) {
    * exceed what remains; a report whose attachment is then refused stays unattached in Stripe.
    * Stripe stamps the invoice payment's `paid_at` with the attachment time; the date the money
    * arrived stays on the Payment Record.
+   * A first attempt is three requests: the invoice, the report, and the attachment, answered with
+   * the invoice's payments expanded (the one it made among them). The payments are listed before
+   * attaching only when Stripe says the report was replayed (`Idempotent-Replayed`): an earlier
+   * attempt made it and may have attached it too, while a record reported just now cannot be.
    * https://docs.stripe.com/api/payment-record/report-payment
    * https://docs.stripe.com/api/invoices/attach_payment
+   * https://docs.stripe.com/api/idempotent_requests
    */
   async function recordPayment(draft: PaymentDraft, options: WriteOptions): Promise<ExternalPayment> {
     const key = options.idempotencyKey;
@@ -151,15 +160,21 @@ export function writers(call: StripeCall) {
       { idempotencyKey: stepKey(key, "record") },
     );
     const record = parse(paymentRecordSchema, reported, "payment record").id;
-    const done = await paymentOfRecord(inv.id, record);
-    if (done) return done;
+    if (replayed(reported)) {
+      const done = await paymentOfRecord(inv.id, record);
+      if (done) return done;
+    }
     if (draft.amountMinor > BigInt(inv.amount_remaining)) {
       throw new ProviderError("stripe", "invalid", `Payment of ${draft.amountMinor} exceeds the ${inv.amount_remaining} that remains on invoice ${inv.id}`);
     }
-    await call((s, o) => s.invoices.attachPayment(inv.id, { payment_record: record }, o), { idempotencyKey: stepKey(key, "attach") });
-    const attached = await paymentOfRecord(inv.id, record);
-    if (!attached) throw new ProviderError("stripe", "server", `Stripe attached payment record ${record} to invoice ${inv.id} but lists no payment for it`);
-    return attached;
+    const attached = await call((s, o) => s.invoices.attachPayment(inv.id, { payment_record: record, expand: ["payments"] }, o), { idempotencyKey: stepKey(key, "attach") });
+    const listed = parse(attachedSchema, attached, `invoice ${inv.id} after attaching payment record ${record}`).payments;
+    const made = listed.data.find((p) => p.payment.type === "payment_record" && p.payment.payment_record === record && p.status !== "canceled");
+    if (made) return toInvoicePayment(made, fetchedStamp(serverSeconds(attached)));
+    // Not among the payments the answer shows (an invoice with many): listed by record instead.
+    const found = listed.has_more ? await paymentOfRecord(inv.id, record) : null;
+    if (!found) throw new ProviderError("stripe", "server", `Stripe attached payment record ${record} to invoice ${inv.id} but lists no payment for it`);
+    return found;
   }
 
   /**
