@@ -43,6 +43,8 @@ test("the shell counts open conflicts and follows them without a reload", async 
   await makeConflict(workspace.id);
   await makeConflict(workspace.id, { status: "RESOLVED" });
   await signInThroughForm(page, people.VIEWER.email, people.VIEWER.password);
+  // The viewer's own workspace opens first; the team's is where the conflicts are.
+  await page.goto(`/w/${workspace.slug}/invoices`);
   const nav = page.getByRole("navigation", { name: "Workspace" });
   await expect(nav.getByRole("link", { name: "Conflicts, 2 open" })).toBeVisible();
   await expect(nav.getByTestId("conflicts-badge")).toHaveText("2");
@@ -107,7 +109,10 @@ test("a conflict opened after the webhook is set up reaches it within a couple o
     const secret = await page.getByTestId("webhook-secret").inputValue();
 
     const conflict = await makeConflict(workspace.id);
-    await expect.poll(() => hook.received.length, { timeout: 150_000, intervals: [2_000] }).toBeGreaterThan(0);
+    await expect.poll(() => hook.received.length, { timeout: 150_000, intervals: [2_000] }).toBeGreaterThan(0).catch(async (error) => {
+      console.log("DEBUG", JSON.stringify(await db().$queryRawUnsafe("SELECT pid, state, backend_type, xact_start, left(query, 120) AS q FROM pg_stat_activity WHERE datname = current_database()")), JSON.stringify(await db().workspace.findUnique({ where: { id: workspace.id }, select: { settings: true } })));
+      throw error;
+    });
     const [delivery] = hook.received;
     expect(delivery!.body).toMatchObject({ type: "conflicts.opened", workspace: workspace.slug, conflicts: [{ id: conflict.id }] });
     expect(delivery!.headers["concord-event-id"]).toMatch(/^evt_/);

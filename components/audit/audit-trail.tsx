@@ -5,6 +5,7 @@
  * with links to the invoice it concerns and to the other entries of its run. "Export CSV" takes
  * the same filters. Keyboard: / focuses search, j/k or the arrows move between entries.
  */
+import { EmptyState } from "@/components/empty-state";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -93,7 +94,11 @@ export function AuditTrail({ workspace, connections }: { workspace: string; conn
           {list.error.message}
         </p>
       ) : null}
-      {list.isSuccess && rows.length === 0 ? (
+      {list.isSuccess && rows.length === 0 && filters.size === 0 ? (
+        <EmptyState title="Nothing recorded yet" testId="empty-audit">
+          Connections, pulls, pushes, conflict decisions and changes to members and settings are recorded here as they happen.
+        </EmptyState>
+      ) : list.isSuccess && rows.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm text-slate-600" data-testid="audit-empty">
           No entries match these filters.
         </p>
