@@ -8,8 +8,16 @@ import { deliverWebhook } from "@/lib/notifications/webhook";
 import { webhookWorkspaces } from "@/lib/notifications/store";
 import { inngest } from "../client";
 
+/**
+ * Deliveries in flight at once, across ticks. Inngest counts a run's parallel steps against its
+ * function's concurrency, so a limit of 1 would send one workspace at a time and a few receivers
+ * that time out (10 s each) would hold every other workspace's conflicts back for minutes. Two
+ * ticks overlapping are safe: a batch is claimed before it is sent (lib/notifications/webhook.ts).
+ */
+const PARALLEL_DELIVERIES = 20;
+
 export const notifyWebhook = inngest.createFunction(
-  { id: "notify-webhook", name: "Notify: conflict webhooks", triggers: [{ cron: "* * * * *" }], retries: 0, concurrency: { limit: 1 } },
+  { id: "notify-webhook", name: "Notify: conflict webhooks", triggers: [{ cron: "* * * * *" }], retries: 0, concurrency: { limit: PARALLEL_DELIVERIES } },
   async ({ step }) => {
     const workspaceIds = await step.run("plan", () => webhookWorkspaces());
     const outcomes = await Promise.all(workspaceIds.map((id) => step.run(`deliver-${id}`, () => deliverWebhook(id))));

@@ -9,9 +9,10 @@ import { notifyDigest } from "./notify-digest";
 import { notifyWebhook } from "./notify-webhook";
 
 describe("notification functions", () => {
-  it("notify-webhook: every minute, one at a time, a delivery step per workspace with a webhook", async () => {
+  it("notify-webhook: every minute, a delivery step per workspace with a webhook, many in flight at once", async () => {
     expect(notifyWebhook.opts.triggers).toEqual([{ cron: "* * * * *" }]);
-    expect(notifyWebhook.opts.concurrency).toEqual({ limit: 1 });
+    // Parallel steps count against the limit: 1 would deliver one workspace at a time.
+    expect(notifyWebhook.opts.concurrency).toEqual({ limit: 20 });
     const t = new InngestTestEngine({ function: notifyWebhook });
     const { result, ctx } = await t.execute({
       events: [{ name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }],
