@@ -133,4 +133,18 @@ describe("sync engine functions", () => {
     expect(sent.deliveries).toEqual([expect.objectContaining({ name: "concord/webhook.received", data: { deliveryId: "d1", connectionId: "c1" } })]);
     expect(sent["reconciles-0"]).toEqual([expect.objectContaining({ name: "concord/invoice.changed", data: { invoiceId: "inv-9" } })]);
   });
+
+  it("sweep at start-up: first abandons pulls a stopped process left running, then plans with no grace period", async () => {
+    const t = new InngestTestEngine({ function: sweep });
+    const steps: string[] = [];
+    const { result } = await t.execute({
+      events: [{ name: "concord/sweep.requested", data: { recover: true } }],
+      steps: [
+        { id: "abandon-stopped-pulls", handler: () => (steps.push("abandon"), 2) },
+        { id: "plan", handler: () => (steps.push("plan"), { pulls: [], deliveries: [], reconciles: [], refreshes: [] }) },
+      ],
+    });
+    expect(steps).toEqual(["abandon", "plan"]);
+    expect(result).toMatchObject({ recover: true });
+  });
 });

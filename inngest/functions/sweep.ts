@@ -6,6 +6,7 @@
  */
 import { accessToken } from "@/lib/connections/tokens";
 import { planSweep } from "@/lib/sync/sweep";
+import { abandonRunningPulls } from "@/lib/sync/pull";
 import { inngest } from "../client";
 import { connectionPull, invoiceChanged, sweepRequested, webhookReceived } from "../events";
 
@@ -16,6 +17,8 @@ export const sweep = inngest.createFunction(
   { id: "sweep", name: "Sweep", triggers: [{ cron: "*/3 * * * *" }, sweepRequested], retries: 1, concurrency: { limit: 1 } },
   async ({ event, step }) => {
     const recover = event.name === sweepRequested.name && (event.data as { recover?: boolean }).recover === true;
+    // At start-up nothing from before is running: pulls a stopped process left RUNNING are abandoned.
+    if (recover) await step.run("abandon-stopped-pulls", () => abandonRunningPulls());
     const plan = await step.run("plan", () => planSweep(new Date(), { recover }));
     for (const connectionId of plan.refreshes) {
       await step.run(`refresh-${connectionId}`, async () => {

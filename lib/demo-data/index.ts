@@ -126,17 +126,17 @@ export async function ensureDemoData(options: DemoDataOptions): Promise<DemoData
   connections.sort((a, b) => PROVIDER_IDS.indexOf(a.provider) - PROVIDER_IDS.indexOf(b.provider));
 
   const created = connections.filter((c) => c.created);
-  const pulls: DemoPull[] =
-    options.pull === false
-      ? []
-      : await Promise.all(
-          created.map(({ provider, connectionId }) =>
-            pullConnection(connectionId).then(
-              (summary) => ({ provider, summary, error: summary.error }),
-              (error: unknown) => ({ provider, summary: null, error: error instanceof Error ? error.message : String(error) }),
-            ),
-          ),
-        );
+  // One after another, in a fixed order: records then meet each other in the same order on every
+  // run, so the demo's picture (which record starts an invoice, which one is the copy) never varies.
+  const pulls: DemoPull[] = [];
+  for (const { provider, connectionId } of options.pull === false ? [] : created) {
+    pulls.push(
+      await pullConnection(connectionId).then(
+        (summary) => ({ provider, summary, error: summary.error }),
+        (error: unknown) => ({ provider, summary: null, error: error instanceof Error ? error.message : String(error) }),
+      ),
+    );
+  }
   // History the rules cannot settle becomes the inbox's first conflicts (nothing is written anywhere).
   if (pulls.length > 0 && pulls.every((p) => !p.error)) await reviewHistory(workspaceId);
   const inconsistencies = describePlan(plan).filter((i) => fresh.has(i.provider));

@@ -130,6 +130,9 @@ describe("matching invoices across systems", () => {
     expect(copy).toMatchObject({ kind: "new", duplicateOf: "inv-1" });
     const [other] = decide([incoming({ recordId: "r4", connectionId: STRIPE, normalizedNumber: "2001" })], [candidate({ id: "inv-1", normalizedNumber: "1065" })]);
     expect(other).toMatchObject({ kind: "new", duplicateOf: null });
+    // The original seen after its copy is not the duplicate (voiding it on a merge would be wrong).
+    const [original] = decide([incoming({ recordId: "r5", connectionId: STRIPE, normalizedNumber: "1065" })], [candidate({ id: "inv-copy", normalizedNumber: "10652" })]);
+    expect(original).toMatchObject({ kind: "new", duplicateOf: null });
   });
 
   it("lets a later record match an invoice an earlier record of the same batch started", () => {

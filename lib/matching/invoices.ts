@@ -80,10 +80,14 @@ function sameCustomer(incoming: Incoming, candidate: Candidate): boolean | null 
 }
 
 /** 0-100: how likely `candidate` is the invoice `incoming` describes, by its details alone. */
-/** Whether one number is the other, or the other with something added (QuickBooks makes a copy's number unique that way). */
-function copyNumber(a: string | null, b: string | null): boolean {
-  if (!a || !b) return true;
-  return a.startsWith(b) || b.startsWith(a);
+/**
+ * Whether `copy` is `original`'s number, or that number with something added (QuickBooks makes a
+ * copy's number unique that way: "1065" → "1065-2"). One way only: the original seen after its
+ * copy is not the duplicate (lib/sync/review.ts finds such a copy once all records are in).
+ */
+function copyNumber(copy: string | null, original: string | null): boolean {
+  if (!copy || !original) return true;
+  return copy.startsWith(original);
 }
 
 export function detailsScore(incoming: Incoming, candidate: Candidate): number {

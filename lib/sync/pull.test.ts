@@ -6,7 +6,7 @@ import type { ExternalInvoice } from "../connectors/types";
 import { sealTokens } from "../connections/tokens";
 import { makePerson } from "../../test/factories";
 import { sandboxForTests } from "../../test/sandbox";
-import { pullConnection } from "./pull";
+import { abandonRunningPulls, pullConnection } from "./pull";
 import { upsertRecords } from "./records";
 
 const { post } = sandboxForTests("quickbooks");
@@ -81,6 +81,20 @@ describe("pulling a connection", () => {
     expect(await upsertRecords(scope, [{ entity: "invoice", record: newer }])).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, changedIds: [] });
     const stored = await db().externalRecord.findUniqueOrThrow({ where: { id: row.id } });
     expect(stored).toMatchObject({ providerVersion: "000000000009", snapshot: { memo: "the newest copy" } });
+  });
+
+  it("refuses a second pull while one runs, and takes over from a run a stopped process left behind", async () => {
+    const { connection } = await seededConnection(3);
+    const live = await db().syncRun.create({ data: { workspaceId: connection.workspaceId, connectionId: connection.id, kind: "INCREMENTAL", status: "RUNNING", startedAt: new Date() } });
+    await expect(pullConnection(connection.id)).rejects.toThrow(/already running/);
+    // Quiet for two minutes: its process is gone.
+    await db().$executeRaw`UPDATE "SyncRun" SET "updatedAt" = now() - interval '2 minutes' WHERE id = ${live.id}`;
+    expect(await pullConnection(connection.id)).toMatchObject({ error: null });
+    expect(await db().syncRun.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({ status: "FAILED", error: expect.stringContaining("Abandoned") });
+    // At start-up with the embedded executor, every run left RUNNING is abandoned at once.
+    const left = await db().syncRun.create({ data: { workspaceId: connection.workspaceId, connectionId: connection.id, kind: "INCREMENTAL", status: "RUNNING", startedAt: new Date() } });
+    expect(await abandonRunningPulls([connection.id])).toBe(1);
+    expect((await db().syncRun.findUniqueOrThrow({ where: { id: left.id } })).status).toBe("FAILED");
   });
 
   it("records a failure in words and keeps the cursor", async () => {

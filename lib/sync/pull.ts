@@ -19,7 +19,23 @@ type Cursors = { changes?: string };
 export type PullKind = "BACKFILL" | "INCREMENTAL";
 export type PullSummary = { runId: string; workspaceId: string; kind: PullKind; processed: number; inserted: number; updated: number; ingest: IngestSummary; error: string | null };
 
-const STALE_RUN_MS = 15 * 60_000;
+/**
+ * A run that has recorded no progress for this long was left by a process that stopped (a crash,
+ * a deploy): every page and every change call records progress, so a live run never goes quiet
+ * this long. It no longer blocks the connection's next pull, and is marked abandoned. (Two pulls
+ * of one connection at once would only repeat work: stored records are version-checked.)
+ */
+const STALE_RUN_MS = 90_000;
+const ABANDONED = "Abandoned: the process running it stopped. The next sync picked up from the last saved cursor.";
+
+/**
+ * At start-up with the embedded executor, nothing from before is still running (its runs live in
+ * memory): runs left RUNNING are abandoned at once, so the start-up sweep's pulls are not refused.
+ */
+export async function abandonRunningPulls(connectionIds?: string[]): Promise<number> {
+  const { count } = await db().syncRun.updateMany({ where: { status: "RUNNING", ...(connectionIds ? { connectionId: { in: connectionIds } } : {}) }, data: { status: "FAILED", finishedAt: new Date(), error: ABANDONED } });
+  return count;
+}
 const MAX_CHANGE_CALLS = 200;
 /** Records stored and linked per transaction during a backfill: big enough to amortize round trips, small enough to show progress. */
 const BACKFILL_BATCH = 1_000;
@@ -77,7 +93,12 @@ export async function pullConnection(connectionId: string, requested?: PullKind)
   const connector = connectorFor(provider);
   const cursors = (connection.cursors ?? {}) as Cursors;
   const kind: PullKind = requested ?? (cursors.changes ? "INCREMENTAL" : "BACKFILL");
-  const running = await db().syncRun.findFirst({ where: { connectionId, status: "RUNNING", startedAt: { gt: new Date(Date.now() - STALE_RUN_MS) } } });
+  const quietSince = new Date(Date.now() - STALE_RUN_MS);
+  await db().syncRun.updateMany({
+    where: { connectionId, status: "RUNNING", updatedAt: { lte: quietSince } },
+    data: { status: "FAILED", finishedAt: new Date(), error: ABANDONED },
+  });
+  const running = await db().syncRun.findFirst({ where: { connectionId, status: "RUNNING", updatedAt: { gt: quietSince } } });
   if (running) throw new PullInProgressError(`A ${running.kind.toLowerCase()} of this connection is already running.`);
   const run = await db().syncRun.create({
     data: { workspaceId: connection.workspaceId, connectionId, kind, status: "RUNNING", startedAt: new Date(), cursorBefore: cursors },
