@@ -79,7 +79,7 @@ describe("sync engine functions", () => {
     ]);
   });
 
-  it("push: carries out one write and reports it; a few at a time per connection, started no faster than the provider's limit", async () => {
+  it("push: carries out one write and reports it; a few at a time per connection, one at a time per write, started no faster than the provider's limit", async () => {
     const t = new InngestTestEngine({ function: pushToQuickbooks });
     const push = { invoiceId: "inv-1", connectionId: "q1", idempotencyKey: "k1", kind: "record_payment" };
     const { result, ctx } = await t.execute({
@@ -89,7 +89,10 @@ describe("sync engine functions", () => {
     expect(result).toEqual({ done: true, externalId: "130", changed: false });
     expect(sentBy(ctx)).toEqual({});
     expect(pushToQuickbooks.opts.throttle).toEqual({ limit: 10, period: "1s", key: "event.data.connectionId" });
-    expect(pushToQuickbooks.opts.concurrency).toEqual({ limit: 10, key: "event.data.connectionId" });
+    expect(pushToQuickbooks.opts.concurrency).toEqual([
+      { limit: 10, key: "event.data.connectionId" },
+      { limit: 1, key: "event.data.idempotencyKey" },
+    ]);
   });
 
   it("push: an answer that changed the picture has the invoice reconciled again", async () => {

@@ -45,7 +45,12 @@ function pushFunction(provider: Provider) {
       name: `Push to ${provider.charAt(0)}${provider.slice(1).toLowerCase()}`,
       triggers: [pushRequested[provider]],
       retries: 5,
-      concurrency: { limit: CONCURRENCY[provider], key: "event.data.connectionId" },
+      // A few pushes at a time per connection; one at a time per write, so a write planned twice
+      // (two reconciles before the first push landed) runs once and the second finds it done.
+      concurrency: [
+        { limit: CONCURRENCY[provider], key: "event.data.connectionId" },
+        { limit: 1, key: "event.data.idempotencyKey" },
+      ],
       throttle: { ...THROTTLES[provider], key: "event.data.connectionId" },
       onFailure: async ({ event, error, step, runId }) => {
         const push = event.data.event.data;

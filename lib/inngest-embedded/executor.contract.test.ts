@@ -78,6 +78,8 @@ const failures: { message: string; marker: unknown }[] = [];
 const active: Record<string, number> = {};
 const maxActive: Record<string, number> = {};
 let maxOverall = 0;
+const pairedActive: Record<string, number> = {};
+const pairedMax: Record<string, number> = {};
 
 let app: TestApp;
 const finished: RunRecord[] = [];
@@ -191,6 +193,23 @@ beforeAll(async () => {
       },
     );
 
+    // Two limits at once, as the push functions declare them: a few per account, one per write.
+    const paired = inngest.createFunction(
+      { id: "paired", triggers: [{ event: "test/paired" }], concurrency: [{ limit: 2, key: "event.data.account" }, { limit: 1, key: "event.data.write" }] },
+      async ({ event, step }) => {
+        await step.run("work", async () => {
+          const write = `write:${String(event.data.write)}`;
+          const account = `account:${String(event.data.account)}`;
+          for (const k of [write, account]) {
+            pairedActive[k] = (pairedActive[k] ?? 0) + 1;
+            pairedMax[k] = Math.max(pairedMax[k] ?? 0, pairedActive[k]);
+          }
+          await realSleep(60);
+          for (const k of [write, account]) pairedActive[k]! -= 1;
+        });
+      },
+    );
+
     const throttled = inngest.createFunction({ id: "throttled", triggers: [{ event: "test/throttled" }], throttle: { limit: 1, period: "1m" } }, async ({ step }) => {
       await step.run("start", () => "started");
     });
@@ -209,7 +228,7 @@ beforeAll(async () => {
       async ({ event }) => ({ name: event.name }),
     );
 
-    return [hello, memo, parallel, flaky, patient, doomed, refuse, sleeper, fanout, child, parent, waiter, serial, throttled, debounced, ticker, wildcard];
+    return [hello, memo, parallel, flaky, patient, doomed, refuse, sleeper, fanout, child, parent, waiter, serial, paired, throttled, debounced, ticker, wildcard];
   });
   app.embedded.executor.onRunFinished((run) => finished.push(run));
   await app.embedded.start();
@@ -226,7 +245,7 @@ describe("the embedded executor with the Inngest SDK", () => {
     const ids = [...app.embedded.executor.registered.keys()];
     expect(ids).toContain("contract-hello");
     expect(ids).toContain("contract-doomed-failure");
-    expect(ids).toHaveLength(18);
+    expect(ids).toHaveLength(19);
   });
 
   it("runs a function for an event sent with inngest.send and keeps its result", async () => {
@@ -332,6 +351,13 @@ describe("the embedded executor with the Inngest SDK", () => {
     await Promise.all(events.map((e) => finishedRun("serial", e.data.marker)));
     expect(maxActive).toEqual({ A: 1, B: 1 });
     expect(maxOverall).toBe(2);
+  });
+
+  it("holds every one of a function's concurrency limits: one run per write, two per account", async () => {
+    const events = ["w1", "w1", "w1", "w2", "w3"].map((write, i) => ({ name: "test/paired", data: { account: "A", write, marker: `p${i}` } }));
+    await app.client.send(events);
+    await Promise.all(events.map((e) => finishedRun("paired", e.data.marker)));
+    expect(pairedMax).toEqual({ "write:w1": 1, "write:w2": 1, "write:w3": 1, "account:A": 2 });
   });
 
   it("throttles starts to the limit per period, queueing the rest", async () => {

@@ -137,9 +137,10 @@ export class Runner {
   }
 
   private slotsFor(fn: RegisteredFunction, event: EventPayload): { key: string; limit: number }[] {
-    return fn.concurrency.map((c) => {
+    // A function's own limits are counted apart (two limits whose keys evaluate alike stay two).
+    return fn.concurrency.map((c, i) => {
       const key = keyOf(c.key, { event });
-      return { key: c.scope === "fn" ? `fn:${fn.id}:${key}` : `${c.scope}:${key}`, limit: c.limit };
+      return { key: c.scope === "fn" ? `fn:${fn.id}:${i}:${key}` : `${c.scope}:${key}`, limit: c.limit };
     });
   }
 
