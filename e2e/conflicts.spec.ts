@@ -1,7 +1,8 @@
 /**
  * The conflict inbox in a real browser, on a workspace of its own connected to new accounts in
  * the app's four sandboxes: differences made the way people make them (an edit in Xero, a due
- * date moved in two systems, an invoice entered twice in QuickBooks, one only in Stripe, a
+ * date moved in two systems, money taken in Stripe on an invoice voided in Xero, an invoice moved
+ * to another currency in Xero, an invoice entered twice in QuickBooks, one only in Stripe, a
  * customer spelled another way), raised by the sync engine, decided on the page, and carried to
  * the providers by the app's sync engine, whose state is read back through their APIs. Also:
  * the keyboard, bulk, roles, two people deciding at once, and the audit trail.
@@ -87,7 +88,7 @@ async function openInvoice(): Promise<{ id: string; number: string; idIn: (p: Pr
  * Waits for the sync engine to raise a conflict of `kind` on the invoice. The app hears of the
  * change by webhook; pulling and reconciling here too only makes it quicker (both are idempotent).
  */
-async function raised(invoiceId: string, kind: "AMOUNT" | "DATE" | "MISSING" | "DUPLICATE", pull: Provider[]): Promise<{ id: string; version: number }> {
+async function raised(invoiceId: string, kind: "AMOUNT" | "DATE" | "STATUS" | "CURRENCY" | "MISSING" | "DUPLICATE", pull: Provider[]): Promise<{ id: string; version: number }> {
   for (let attempt = 0; attempt < 40; attempt++) {
     if (attempt % 5 === 0) {
       for (const p of pull) await pullConnection(connections[p], "INCREMENTAL");
@@ -193,6 +194,76 @@ test("due date: an empty value is refused with the field's error, a date is writ
   expect((await qbo.getInvoice(invoice.idIn("QUICKBOOKS")))!.dueDate).toBe("2027-05-15");
   expect((await xero.getInvoice(invoice.idIn("XERO")))!.dueDate).toBe("2027-05-15");
   expect((await (await client("HUBSPOT")).getInvoice(invoice.idIn("HUBSPOT")))!.dueDate).toBe("2027-05-15");
+  expect(await auditCount(conflict.id, "conflict.resolved")).toBe(1);
+});
+
+/** What Concord shows for the invoice in one system (its chip), after pulling that system. */
+async function chipIn(invoiceId: string, provider: Provider): Promise<Chip | undefined> {
+  await pullConnection(connections[provider], "INCREMENTAL");
+  const row = await db().invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { systems: true } });
+  return (row.systems as Chip[]).find((c) => c.provider === provider);
+}
+
+test("status: paid in Stripe after Xero voided it; taking Stripe's records the payment where it can and says why not in Xero", async ({ page }) => {
+  test.setTimeout(120_000);
+  const invoice = await openInvoice();
+  const [xero, stripe] = [await client("XERO"), await client("STRIPE")];
+  await xero.voidInvoice(invoice.idIn("XERO"), { idempotencyKey: `e2e:void-xero:${invoice.id}` });
+  // Concord sees the void first (a void alone takes nothing from the others: status follows the payments).
+  await expect.poll(async () => (await chipIn(invoice.id, "XERO"))?.status, { timeout: 20_000 }).toBe("VOID");
+  const due = (await stripe.getInvoice(invoice.idIn("STRIPE")))!;
+  await stripe.recordPayment({ invoiceExternalId: due.externalId, amountMinor: due.amountDueMinor, currency: due.currency, paidOn: new Date().toISOString().slice(0, 10), reference: "e2e" }, { idempotencyKey: `e2e:pay-stripe:${invoice.id}` });
+  const conflict = await raised(invoice.id, "STATUS", ["STRIPE"]);
+
+  await signIn(page, "MEMBER");
+  await inbox(page, { kind: "STATUS", q: invoice.number });
+  const item = card(page, conflict.id);
+  await expect(item.getByTestId("conflict-reason")).toContainText("voided on the other side");
+  await expect(item.locator('[data-testid="value-row"][data-system="xero"]')).toHaveAttribute("data-differs", "true");
+  await item.getByRole("button", { name: "Use Stripe's value" }).click();
+  await expect(item.getByTestId("conflict-message")).toContainText("Taken from Stripe; the sync engine is writing it to the other systems.");
+  await expect(item.getByTestId("push-outcome")).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+  await expect(item.getByTestId("push-notes")).toContainText("Xero cannot reopen a voided invoice");
+
+  // Read back from the providers: paid where the invoice is open, still void in Xero, nothing pushed there.
+  for (const p of ["QUICKBOOKS", "HUBSPOT"] as const) expect((await (await client(p)).getInvoice(invoice.idIn(p)))!.status).toBe("PAID");
+  expect((await xero.getInvoice(invoice.idIn("XERO")))!.status).toBe("VOID");
+  expect(await db().auditEntry.count({ where: { subjectId: invoice.id, connectionId: connections.XERO, action: { startsWith: "sync.push" } } })).toBe(0);
+  expect(await auditCount(conflict.id, "conflict.resolved")).toBe(1);
+  // Decided: the engine does not raise it again.
+  await reconcileInvoice(invoice.id);
+  expect(await db().conflict.count({ where: { invoiceId: invoice.id, kind: "STATUS", status: "OPEN" } })).toBe(0);
+});
+
+test("currency: Xero's invoice moved to EUR; taking QuickBooks' USD keeps Concord's currency, writes nothing, and says Xero must change it", async ({ page }) => {
+  test.setTimeout(120_000);
+  const invoice = await openInvoice();
+  const xeroConnection = await db().connection.findUniqueOrThrow({ where: { id: connections.XERO }, select: { externalAccountId: true } });
+  // An edit in Xero: an approved invoice without payments may change currency there.
+  const edited = await fetch(`${sandbox("XERO")}/api.xro/2.0/Invoices/${invoice.idIn("XERO")}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${await accessToken(connections.XERO)}`, "xero-tenant-id": xeroConnection.externalAccountId, accept: "application/json", "content-type": "application/json" },
+    body: JSON.stringify({ Invoices: [{ InvoiceID: invoice.idIn("XERO"), CurrencyCode: "EUR" }] }),
+  });
+  expect(edited.status, await edited.clone().text()).toBe(200);
+  const conflict = await raised(invoice.id, "CURRENCY", ["XERO"]);
+
+  await signIn(page, "MEMBER");
+  await inbox(page, { kind: "CURRENCY", q: invoice.number });
+  const item = card(page, conflict.id);
+  await expect(item.getByTestId("conflict-reason")).toContainText("different currencies");
+  const xeroRow = item.locator('[data-testid="value-row"][data-system="xero"]');
+  await expect(xeroRow).toHaveAttribute("data-differs", "true");
+  await expect(xeroRow).toContainText("EUR");
+  // A currency is taken from a system, never typed in.
+  await expect(item.getByRole("button", { name: "Enter a value" })).toHaveCount(0);
+  await item.getByRole("button", { name: "Use QuickBooks' value" }).click();
+  await expect(item.getByTestId("push-outcome")).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+  await expect(item.getByTestId("push-notes")).toContainText("Xero cannot change the currency of an issued invoice");
+
+  expect((await db().invoice.findUniqueOrThrow({ where: { id: invoice.id }, select: { currency: true } })).currency).toBe("USD");
+  expect((await (await client("XERO")).getInvoice(invoice.idIn("XERO")))!.currency).toBe("EUR");
+  expect(await db().auditEntry.count({ where: { subjectId: invoice.id, connectionId: connections.XERO, action: { startsWith: "sync.push" } } })).toBe(0);
   expect(await auditCount(conflict.id, "conflict.resolved")).toBe(1);
 });
 
