@@ -6,9 +6,10 @@
  * the same filters. Keyboard: / focuses search, j/k or the arrows move between entries.
  */
 import { EmptyState } from "@/components/empty-state";
+import { useFilterParams, useSlashFocus, useUrlFilters } from "@/components/filters/url-filters";
+import { LoadMore } from "@/components/load-more";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Fragment, useEffect, useId, useMemo, useRef, useState } from "react";
 import type { AuditEntryView } from "@/lib/audit/schemas";
 import { Changes } from "./changes";
@@ -32,15 +33,7 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 export function AuditTrail({ workspace, connections }: { workspace: string; connections: ConnectionOption[] }) {
-  const params = useSearchParams();
-  const filters = useMemo(() => {
-    const f = new URLSearchParams();
-    for (const key of FILTER_KEYS) {
-      const value = params.get(key);
-      if (value) f.set(key, value);
-    }
-    return f;
-  }, [params]);
+  const filters = useFilterParams(FILTER_KEYS);
   const base = `/w/${workspace}/audit`;
   const list = useInfiniteQuery({
     queryKey: ["audit", workspace, filters.toString()],
@@ -149,16 +142,7 @@ export function AuditTrail({ workspace, connections }: { workspace: string; conn
           </table>
         </div>
       ) : null}
-      {list.hasNextPage ? (
-        <button
-          type="button"
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-          className="rounded-md bg-white px-3 py-2 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-60"
-        >
-          {list.isFetchingNextPage ? "Loading…" : "Load more"}
-        </button>
-      ) : null}
+      <LoadMore list={list} />
     </div>
   );
 }
@@ -247,36 +231,9 @@ function Details({ entry }: { entry: AuditEntryView }) {
 }
 
 function Filters({ connections }: { connections: ConnectionOption[] }) {
-  const params = useSearchParams();
-  const pathname = usePathname();
-  const router = useRouter();
-  // The filters answer at once; the URL (shareable, back-button friendly) follows, and wins when it changes from outside.
-  const current = params.toString();
-  const [values, setValues] = useState(() => new URLSearchParams(current));
-  const [synced, setSynced] = useState(current);
-  if (synced !== current) {
-    setSynced(current);
-    setValues(new URLSearchParams(current));
-  }
-  const value = (key: string) => values.get(key) ?? "";
-  const set = (key: string, next: string | null) => {
-    const updated = new URLSearchParams(values);
-    if (next) updated.set(key, next);
-    else updated.delete(key);
-    setValues(updated);
-    router.replace(updated.size ? `${pathname}?${updated}` : pathname, { scroll: false });
-  };
+  const { value, set, clear } = useUrlFilters();
   const search = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "/" && !["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement?.tagName ?? "")) {
-        e.preventDefault();
-        search.current?.focus();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  useSlashFocus(search);
   const field = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
   const prefix = useId();
   const id = (name: string) => `${prefix}-${name}`;
@@ -326,7 +283,7 @@ function Filters({ connections }: { connections: ConnectionOption[] }) {
       {value("subjectId") ? <Chip label={`Subject ${value("subjectId")}`} onClear={() => set("subjectId", null)} /> : null}
       {value("correlationId") ? <Chip label={`Run ${value("correlationId")}`} onClear={() => set("correlationId", null)} /> : null}
       {narrowed ? (
-        <button type="button" onClick={() => router.replace(pathname, { scroll: false })} className="pb-1.5 text-sm text-brand-700 underline">
+        <button type="button" onClick={clear} className="pb-1.5 text-sm text-brand-700 underline">
           Clear filters
         </button>
       ) : null}

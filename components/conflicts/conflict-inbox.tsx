@@ -7,14 +7,15 @@
  * Keyboard: j/k move, 1-9 take the value of that row, e ignores, x selects, / searches, ? helps.
  */
 import { useInfiniteQuery, useQueries, useQueryClient } from "@tanstack/react-query";
-import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ActionResult } from "@/lib/actions/result";
 import type { ConflictPage, ConflictView } from "@/lib/conflicts/schemas";
 import { resolveConflictAction } from "@/app/w/[workspace]/conflicts/actions";
 import { BulkBar, type ConnectionOption } from "./bulk-bar";
 import { ConflictCard, type Decide, type ItemMessage } from "./conflict-card";
-import { FILTER_KEYS, isTyping, KindTabs, StatusAndSearch } from "./filters";
+import { useFilterParams, isTyping } from "@/components/filters/url-filters";
+import { LoadMore } from "@/components/load-more";
+import { FILTER_KEYS, KindTabs, StatusAndSearch } from "./filters";
 import { possessive, systemName } from "./format";
 import { Shortcuts } from "./shortcuts";
 import { conflictCountKey } from "@/components/notifications/conflict-count";
@@ -39,15 +40,7 @@ const toggled = <T,>(set: Set<T>, value: T, on: boolean) => {
 };
 
 export function ConflictInbox({ workspace, canResolve, connections }: { workspace: string; canResolve: boolean; connections: ConnectionOption[] }) {
-  const params = useSearchParams();
-  const filters = useMemo(() => {
-    const f = new URLSearchParams();
-    for (const key of FILTER_KEYS) {
-      const value = params.get(key);
-      if (value) f.set(key, value);
-    }
-    return f;
-  }, [params]);
+  const filters = useFilterParams(FILTER_KEYS);
   const filterKey = filters.toString();
   const base = `/w/${workspace}/conflicts`;
   const client = useQueryClient();
@@ -274,16 +267,7 @@ export function ConflictInbox({ workspace, canResolve, connections }: { workspac
           />
         ))}
       </section>
-      {list.hasNextPage ? (
-        <button
-          type="button"
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-          className="rounded-md bg-white px-3 py-2 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-60"
-        >
-          {list.isFetchingNextPage ? "Loading…" : "Load more"}
-        </button>
-      ) : null}
+      <LoadMore list={list} />
 
       <div className="pointer-events-none fixed inset-x-0 bottom-4 z-20 flex justify-center px-4">
         <div role="status" aria-live="polite" aria-atomic="true" data-testid="inbox-toast">

@@ -3,30 +3,16 @@
  * The inbox's filters, kept in the URL (shareable, back-button friendly): the kind groups with
  * their counts, the status (Open unless asked otherwise) and a search box that `/` focuses.
  */
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
+import { useSlashFocus, useUrlFilters } from "@/components/filters/url-filters";
 import type { ConflictPage } from "@/lib/conflicts/schemas";
 import { KIND_LABEL, KIND_TABS, STATUS_FILTERS } from "./format";
 
 export const FILTER_KEYS = ["kind", "status", "q"] as const;
 
-/** Sets one URL parameter (null removes it), keeping the others. */
-function useSetParam() {
-  const params = useSearchParams();
-  const pathname = usePathname();
-  const router = useRouter();
-  return (key: string, value: string | null) => {
-    const next = new URLSearchParams(params.toString());
-    if (value) next.set(key, value);
-    else next.delete(key);
-    router.replace(next.size ? `${pathname}?${next}` : pathname, { scroll: false });
-  };
-}
-
 export function KindTabs({ counts }: { counts: ConflictPage["counts"] | null }) {
-  const params = useSearchParams();
-  const set = useSetParam();
-  const kind = params.get("kind");
+  const { value, set } = useUrlFilters();
+  const kind = value("kind") || null;
   const tabs: { value: string | null; label: string; count: number | undefined }[] = [
     { value: null, label: "All", count: counts?.total },
     ...KIND_TABS.map((k) => ({ value: k, label: KIND_LABEL[k], count: counts?.byKind[k] })),
@@ -62,11 +48,10 @@ export function KindTabs({ counts }: { counts: ConflictPage["counts"] | null }) 
 }
 
 export function StatusAndSearch() {
-  const params = useSearchParams();
-  const set = useSetParam();
+  const { value, set } = useUrlFilters();
   const prefix = useId();
-  const status = params.get("status") ?? "OPEN";
-  const urlQ = params.get("q") ?? "";
+  const status = value("status") || "OPEN";
+  const urlQ = value("q");
   // The box answers as you type; the URL follows after a short pause, and wins when it changes from outside.
   const [q, setQ] = useState(urlQ);
   const [synced, setSynced] = useState(urlQ);
@@ -80,15 +65,7 @@ export function StatusAndSearch() {
     return () => clearTimeout(timer);
   });
   const search = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-      e.preventDefault();
-      search.current?.focus();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  useSlashFocus(search);
   const field = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
   return (
     <form role="search" aria-label="Filter conflicts" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
@@ -124,11 +101,4 @@ export function StatusAndSearch() {
       </div>
     </form>
   );
-}
-
-/** Whether a key press is someone typing (shortcuts stay quiet then). */
-export function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target instanceof HTMLInputElement) return !["checkbox", "radio", "button", "submit", "reset"].includes(target.type);
-  return target.isContentEditable || ["TEXTAREA", "SELECT"].includes(target.tagName);
 }

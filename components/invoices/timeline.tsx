@@ -8,7 +8,8 @@
 import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useRouter } from "next/navigation";
+import { useFilterParams, useSlashFocus, useUrlFilters } from "@/components/filters/url-filters";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import type { InvoiceSummary } from "@/lib/invoices/schemas";
 import { formatMoney, STATUS_LABEL, SYSTEM_LABEL } from "./format";
@@ -31,15 +32,7 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 export function Timeline({ workspace }: { workspace: string }) {
-  const params = useSearchParams();
-  const filters = useMemo(() => {
-    const f = new URLSearchParams();
-    for (const key of FILTER_KEYS) {
-      const value = params.get(key);
-      if (value) f.set(key, value);
-    }
-    return f;
-  }, [params]);
+  const filters = useFilterParams(FILTER_KEYS);
   const feed = `/w/${workspace}/invoices/feed`;
   const queryKey = useMemo(() => ["timeline", workspace, filters.toString()], [workspace, filters]);
   const client = useQueryClient();
@@ -195,26 +188,8 @@ function InvoiceRow({ workspace, invoice }: { workspace: string; invoice: Invoic
 }
 
 function Filters({ workspace }: { workspace: string }) {
-  const params = useSearchParams();
-  const pathname = usePathname();
-  const router = useRouter();
-  // The filters answer at once; the URL (shareable, back-button friendly) follows, and wins when it changes from outside.
-  const current = params.toString();
-  const [values, setValues] = useState(() => new URLSearchParams(current));
-  const [synced, setSynced] = useState(current);
-  if (synced !== current) {
-    setSynced(current);
-    setValues(new URLSearchParams(current));
-  }
-  const value = (key: string) => values.get(key) ?? "";
+  const { value, set } = useUrlFilters();
   const [q, setQ] = useState(value("q"));
-  const set = (key: string, next: string | null) => {
-    const updated = new URLSearchParams(values);
-    if (next) updated.set(key, next);
-    else updated.delete(key);
-    setValues(updated);
-    router.replace(`${pathname}?${updated}`, { scroll: false });
-  };
   useEffect(() => {
     const timer = setTimeout(() => {
       if (value("q") !== q.trim()) set("q", q.trim() || null);
@@ -222,16 +197,7 @@ function Filters({ workspace }: { workspace: string }) {
     return () => clearTimeout(timer);
   });
   const search = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "/" && document.activeElement?.tagName !== "INPUT") {
-        e.preventDefault();
-        search.current?.focus();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  useSlashFocus(search);
   const field = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
   const prefix = useId();
   const ids = (label: string) => `${prefix}-${label.replace(/\s+/g, "-").toLowerCase()}`;

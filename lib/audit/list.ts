@@ -7,23 +7,11 @@ import { db } from "../db";
 import { Prisma } from "../db/generated/client";
 import { assertCan, type WorkspaceContext } from "../authz/context";
 import { ApiError } from "../http/errors";
+import type { StoredEntry } from "./record";
 import { bounds, type AuditEntryView, type AuditFilters, type AuditListQuery, type AuditPage } from "./schemas";
 
-type Row = {
-  id: bigint;
-  at: Date;
-  actorType: AuditEntryView["actorType"];
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
-  connectionId: string | null;
-  changes: unknown;
-  correlationId: string | null;
-  prevHash: string | null;
-  hash: string;
-};
+/** A listed entry (its workspace is the caller's). */
+type Row = Omit<StoredEntry, "workspaceId">;
 
 export function toView(row: Row): AuditEntryView {
   return { ...row, id: row.id.toString(), at: row.at.toISOString() };

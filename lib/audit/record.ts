@@ -52,6 +52,9 @@ export type EntryFields = {
   correlationId: string | null;
 };
 
+/** An entry as stored: the hashed fields, its id and its links in the chain. */
+export type StoredEntry = EntryFields & { id: bigint; prevHash: string | null; hash: string };
+
 /**
  * What an entry's hash covers, built the same way when writing (recordAudit) and when checking
  * (verify.ts). `changes` goes through JSON as the database stores it (a Date becomes its ISO

@@ -8,9 +8,9 @@
  * can catch alone: the newest entries removed from the end, or the whole chain rewritten from the
  * point of change; an earlier audit.verified entry records the head it saw, for comparison.
  */
-import { db, type ActorType } from "../db";
+import { db } from "../db";
 import { assertCan, type WorkspaceContext } from "../authz/context";
-import { entryContent, entryHash, recordAudit } from "./record";
+import { entryContent, entryHash, recordAudit, type StoredEntry } from "./record";
 import type { VerifyReport } from "./schemas";
 
 const BATCH = 1000;
@@ -25,7 +25,7 @@ export async function verifyChain(workspaceId: string, batchSize = BATCH): Promi
   let previous: { id: bigint; hash: string } | null = null;
   let after: bigint | null = null;
   for (;;) {
-    const rows: StoredRow[] = await db().auditEntry.findMany({
+    const rows: StoredEntry[] = await db().auditEntry.findMany({
       where: { workspaceId, ...(after === null ? {} : { id: { gt: after } }) },
       orderBy: { id: "asc" },
       take: batchSize,
@@ -46,25 +46,8 @@ export async function verifyChain(workspaceId: string, batchSize = BATCH): Promi
   return { ok: broken === 0, checked, broken, firstBroken, head };
 }
 
-type StoredRow = {
-  id: bigint;
-  workspaceId: string;
-  at: Date;
-  actorType: ActorType;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
-  connectionId: string | null;
-  changes: unknown;
-  correlationId: string | null;
-  prevHash: string | null;
-  hash: string;
-};
-
 /** Why this entry breaks the chain after `previous` (null: the first entry), or null when it holds. */
-function brokenLink(row: StoredRow, previous: { id: bigint; hash: string } | null): string | null {
+function brokenLink(row: StoredEntry, previous: { id: bigint; hash: string } | null): string | null {
   if (previous === null && row.prevHash !== null) return "The first entry points to an earlier one that is no longer there: entries were removed from the start.";
   if (previous !== null && row.prevHash !== previous.hash) {
     return `Its link does not match entry #${previous.id}'s hash: an entry between them was removed, or #${previous.id}'s hash was rewritten.`;
