@@ -6,11 +6,11 @@
  * the same filters. Keyboard: / focuses search, j/k or the arrows move between entries.
  */
 import { EmptyState } from "@/components/empty-state";
-import { useFilterParams, useSlashFocus, useUrlFilters } from "@/components/filters/url-filters";
+import { useFilterParams, useSlashFocus, useTypedFilter, useUrlFilters } from "@/components/filters/url-filters";
 import { LoadMore } from "@/components/load-more";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { Fragment, useEffect, useId, useMemo, useRef, useState } from "react";
+import { Fragment, useId, useMemo, useRef, useState } from "react";
 import type { AuditEntryView } from "@/lib/audit/schemas";
 import { Changes } from "./changes";
 
@@ -293,17 +293,7 @@ function Filters({ connections }: { connections: ConnectionOption[] }) {
 
 /** A text filter that answers as you type, then puts its value in the URL after a short pause. */
 function TextFilter({ value, onChange, inputRef, ...input }: { id: string; value: string; onChange: (value: string | null) => void; inputRef?: React.Ref<HTMLInputElement>; placeholder: string; className: string; type?: string }) {
-  const [text, setText] = useState(value);
-  const [synced, setSynced] = useState(value);
-  if (synced !== value) {
-    setSynced(value);
-    setText(value);
-  }
-  useEffect(() => {
-    if (text.trim() === value) return;
-    const timer = setTimeout(() => onChange(text.trim() || null), 300);
-    return () => clearTimeout(timer);
-  });
+  const [text, setText] = useTypedFilter(value, onChange);
   return <input {...input} ref={inputRef} value={text} onChange={(e) => setText(e.target.value)} />;
 }
 

@@ -3,8 +3,8 @@
  * The inbox's filters, kept in the URL (shareable, back-button friendly): the kind groups with
  * their counts, the status (Open unless asked otherwise) and a search box that `/` focuses.
  */
-import { useEffect, useId, useRef, useState } from "react";
-import { useSlashFocus, useUrlFilters } from "@/components/filters/url-filters";
+import { useId, useRef } from "react";
+import { useSlashFocus, useTypedFilter, useUrlFilters } from "@/components/filters/url-filters";
 import type { ConflictPage } from "@/lib/conflicts/schemas";
 import { KIND_LABEL, KIND_TABS, STATUS_FILTERS } from "./format";
 
@@ -51,19 +51,7 @@ export function StatusAndSearch() {
   const { value, set } = useUrlFilters();
   const prefix = useId();
   const status = value("status") || "OPEN";
-  const urlQ = value("q");
-  // The box answers as you type; the URL follows after a short pause, and wins when it changes from outside.
-  const [q, setQ] = useState(urlQ);
-  const [synced, setSynced] = useState(urlQ);
-  if (synced !== urlQ) {
-    setSynced(urlQ);
-    setQ(urlQ);
-  }
-  useEffect(() => {
-    if (q.trim() === urlQ) return;
-    const timer = setTimeout(() => set("q", q.trim() || null), 250);
-    return () => clearTimeout(timer);
-  });
+  const [q, setQ] = useTypedFilter(value("q"), (next) => set("q", next));
   const search = useRef<HTMLInputElement>(null);
   useSlashFocus(search);
   const field = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";

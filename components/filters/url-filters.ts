@@ -50,6 +50,25 @@ export function useUrlFilters(): { value: (key: string) => string; set: (key: st
   };
 }
 
+/**
+ * A text filter's box: it answers as you type, the filter (`onChange`, null when empty) follows
+ * after a short pause, and a value changed from outside (a link, Back, Clear) replaces the text.
+ */
+export function useTypedFilter(value: string, onChange: (next: string | null) => void, pauseMs = 250): [string, (text: string) => void] {
+  const [text, setText] = useState(value);
+  const [synced, setSynced] = useState(value);
+  if (synced !== value) {
+    setSynced(value);
+    setText(value);
+  }
+  useEffect(() => {
+    if (text.trim() === value) return;
+    const timer = setTimeout(() => onChange(text.trim() || null), pauseMs);
+    return () => clearTimeout(timer);
+  });
+  return [text, setText];
+}
+
 /** `/` focuses the search box, unless a modifier is held or someone is typing elsewhere. */
 export function useSlashFocus(search: RefObject<HTMLInputElement | null>): void {
   useEffect(() => {

@@ -9,7 +9,7 @@ import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useFilterParams, useSlashFocus, useUrlFilters } from "@/components/filters/url-filters";
+import { useFilterParams, useSlashFocus, useTypedFilter, useUrlFilters } from "@/components/filters/url-filters";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import type { InvoiceSummary } from "@/lib/invoices/schemas";
 import { formatMoney, STATUS_LABEL, SYSTEM_LABEL } from "./format";
@@ -189,13 +189,7 @@ function InvoiceRow({ workspace, invoice }: { workspace: string; invoice: Invoic
 
 function Filters({ workspace }: { workspace: string }) {
   const { value, set } = useUrlFilters();
-  const [q, setQ] = useState(value("q"));
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      if (value("q") !== q.trim()) set("q", q.trim() || null);
-    }, 250);
-    return () => clearTimeout(timer);
-  });
+  const [q, setQ] = useTypedFilter(value("q"), (next) => set("q", next));
   const search = useRef<HTMLInputElement>(null);
   useSlashFocus(search);
   const field = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
